@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { Config } from './config.ts';
+import type { Db } from './db/create-db.ts';
+import type { Logger } from './logger.ts';
+import { requestLogger } from './logger.ts';
+import type { Publisher } from './realtime/publisher.ts';
+import { createAuthenticator } from './http/authenticator.ts';
+import { apiNotFound, errorHandler } from './http/error-handler.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
+import { refuseCrossSite, securityHeaders } from './http/security.ts';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { createAuditService } from './audit/audit.service.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { createAuthService, type AuthService } from './auth/auth.service.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import { integrationKeysRoutes } from './integration-keys/integration-keys.routes.ts';
+import { createIntegrationKeysService } from './integration-keys/integration-keys.service.ts';
+import { referenceRoutes } from './reference/reference.routes.ts';
+import { createReferenceService } from './reference/reference.service.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { createUsersService } from './users/users.service.ts';
+
+export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  publisher: Publisher;
+}
+
+export interface AppParts {
+  app: Express;
+  routes: readonly RouteDef[];
+  auth: AuthService;
+}
+
+/** Builds the HTTP application; never listens, so tests can drive it directly. */
+export function createApp({ db, config, logger, publisher }: AppDeps): AppParts {
+  const auth = createAuthService(db, config, publisher);
+  const routes: RouteDef[] = [
+    ...healthRoutes(db),
+    ...authRoutes(auth, config),
+    ...usersRoutes(createUsersService(db, publisher)),
+    ...integrationKeysRoutes(createIntegrationKeysService(db)),
+    ...auditRoutes(createAuditService(db)),
+    ...referenceRoutes(createReferenceService(db)),
+  ];
+  const openApi = buildOpenApi(
+    [
+      ...routes,
+      defineRoute({
+        method: 'get',
+        path: '/api/openapi.json',
+        summary: 'This document',
+        tag: 'health',
+        access: { kind: 'public' },
+        responses: { 200: { description: 'OpenAPI 3.1' } },
+        handle: () => ({ status: 200 }),
+      }),
+    ],
+    { title: 'D-task triage console API', version: '1' },
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestLogger(logger));
+  app.use(securityHeaders);
+  app.use(express.json({ limit: '256kb' }));
+  app.use('/api', refuseCrossSite);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  const router = express.Router();
+  mountRoutes(router, routes, createAuthenticator(auth), config.env !== 'production');
+  app.use(router);
+  app.use('/api', apiNotFound);
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    // The client routes in the browser: any other GET gets the app's page.
+    app.get(/^\/(?!api\/|healthz|readyz|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
+    });
+  }
+  app.use(errorHandler);
+  return { app, routes, auth };
+}

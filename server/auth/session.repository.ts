@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { Executor } from '../audit/audit.repository.ts';
+
+export function insertSession(db: Executor, id: string, userId: string) {
+  return db.insertInto('user_session').values({ id, user_id: userId }).execute();
+}
+
+/** The session and its user, if the session exists, is not idle past the limit, and the user is active. */
+export function findLiveSession(db: Executor, id: string, idleMinutes: number) {
+  return db
+    .selectFrom('user_session as s')
+    .innerJoin('app_user as u', 'u.id', 's.user_id')
+    .select(['s.id as sessionId', 's.last_seen_at', 'u.id as userId', 'u.username', 'u.display_name', 'u.role'])
+    .where('s.id', '=', id)
+    .where('u.active', '=', true)
+    .where('s.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .executeTakeFirst();
+}
+
+/** Marks the session as used; skipped while it was marked in the last minute, to spare writes. */
+export function touchSession(db: Executor, id: string) {
+  return db
+    .updateTable('user_session')
+    .set({ last_seen_at: sql`now()` })
+    .where('id', '=', id)
+    .where('last_seen_at', '<', sql<Date>`now() - interval '1 minute'`)
+    .execute();
+}
+
+export async function deleteSession(db: Executor, id: string): Promise<boolean> {
+  const rows = await db.deleteFrom('user_session').where('id', '=', id).returning('id').execute();
+  return rows.length > 0;
+}
+
+/** Ends every session of a user; returns their ids so live sockets can be closed after commit. */
+export async function deleteUserSessions(db: Executor, userId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('user_session').where('user_id', '=', userId).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export function deleteIdleSessions(db: Executor, idleMinutes: number) {
+  return db
+    .deleteFrom('user_session')
+    .where('last_seen_at', '<=', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .execute();
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: int(1, 100).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  COOKIE_SECURE: bool.default(false),
+  TRUST_PROXY: z.string().default('loopback'),
+  SESSION_IDLE_MINUTES: int(5, 24 * 60).default(12 * 60),
+  LOGIN_SLOWDOWN_AFTER: int(1, 100).default(3),
+  LOGIN_LOCK_AFTER: int(2, 100).default(10),
+  LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  /** postgres when DATABASE_URL is set; otherwise the embedded PGlite in dataDir. */
+  readonly database:
+    | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
+    | { readonly kind: 'pglite'; readonly dataDir: string };
+  readonly logLevel: string;
+  readonly adminPassword: string | undefined;
+  readonly cookieSecure: boolean;
+  readonly trustProxy: string;
+  readonly session: { readonly idleMinutes: number };
+  readonly login: { readonly slowdownAfter: number; readonly lockAfter: number; readonly lockMinutes: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** The only reader of the environment: parses every variable at once and lists every problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as shells and .env files commonly write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.LOGIN_LOCK_AFTER <= e.LOGIN_SLOWDOWN_AFTER) {
+    problems.push('LOGIN_LOCK_AFTER: must be greater than LOGIN_SLOWDOWN_AFTER');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'pglite' as const, dataDir: path.resolve(e.DATA_DIR) },
+    logLevel: e.LOG_LEVEL,
+    adminPassword: e.ADMIN_PASSWORD,
+    cookieSecure: e.COOKIE_SECURE,
+    trustProxy: e.TRUST_PROXY,
+    session: Object.freeze({ idleMinutes: e.SESSION_IDLE_MINUTES }),
+    login: Object.freeze({
+      slowdownAfter: e.LOGIN_SLOWDOWN_AFTER,
+      lockAfter: e.LOGIN_LOCK_AFTER,
+      lockMinutes: e.LOGIN_LOCK_MINUTES,
+    }),
+  });
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { IsoDateTime, Uuid, text } from './common.ts';
+
+export const CreateIntegrationKeyRequest = z
+  .strictObject({ name: text(120).pipe(z.string().min(1)) })
+  .meta({ id: 'CreateIntegrationKeyRequest' });
+export type CreateIntegrationKeyRequest = z.infer<typeof CreateIntegrationKeyRequest>;
+
+export const IntegrationKeyDto = z
+  .object({
+    id: Uuid,
+    name: z.string(),
+    prefix: z.string().describe('First characters of the key, to tell keys apart; the key itself is never shown again'),
+    createdAt: IsoDateTime,
+    revokedAt: IsoDateTime.nullable(),
+    lastUsedAt: IsoDateTime.nullable(),
+  })
+  .meta({ id: 'IntegrationKey' });
+export type IntegrationKeyDto = z.infer<typeof IntegrationKeyDto>;
+
+export const CreatedIntegrationKey = z
+  .object({ id: Uuid, name: z.string(), key: z.string().describe('Shown only in this response') })
+  .meta({ id: 'CreatedIntegrationKey' });
+export type CreatedIntegrationKey = z.infer<typeof CreatedIntegrationKey>;
+
+export const IntegrationKeyList = z.object({ keys: z.array(IntegrationKeyDto) }).meta({ id: 'IntegrationKeyList' });
+export type IntegrationKeyList = z.infer<typeof IntegrationKeyList>;

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { Uuid, text } from './common.ts';
+
+export const URGENCIES = ['A', 'B', 'C', 'D'] as const;
+export const Urgency = z.enum(URGENCIES);
+
+export const TaskCodeValue = z.string().regex(/^7\d{2}$/, 'A task code is three digits starting with 7');
+
+export const MunicipalityDto = z
+  .object({ id: Uuid, name: z.string(), areaId: Uuid, active: z.boolean() })
+  .meta({ id: 'Municipality' });
+export const AreaDto = z
+  .object({ id: Uuid, name: z.string(), active: z.boolean(), municipalities: z.array(MunicipalityDto) })
+  .meta({ id: 'Area' });
+export type AreaDto = z.infer<typeof AreaDto>;
+export const AreaList = z.object({ areas: z.array(AreaDto) }).meta({ id: 'AreaList' });
+export type AreaList = z.infer<typeof AreaList>;
+
+export const CreateAreaRequest = z.strictObject({ name: text(80).pipe(z.string().min(1)) }).meta({ id: 'CreateAreaRequest' });
+export const UpdateAreaRequest = z
+  .strictObject({ name: text(80).pipe(z.string().min(1)).optional(), active: z.boolean().optional() })
+  .meta({ id: 'UpdateAreaRequest' });
+export const CreateMunicipalityRequest = z
+  .strictObject({ name: text(80).pipe(z.string().min(1)), areaId: Uuid })
+  .meta({ id: 'CreateMunicipalityRequest' });
+export const UpdateMunicipalityRequest = z
+  .strictObject({ areaId: Uuid.optional(), active: z.boolean().optional() })
+  .meta({ id: 'UpdateMunicipalityRequest' });
+
+export const TaskCodeDto = z
+  .object({
+    code: TaskCodeValue,
+    nameFi: z.string(),
+    nameEn: z.string(),
+    classesAllowed: z.array(Urgency),
+    dCallbackCandidate: z.boolean(),
+    active: z.boolean(),
+  })
+  .meta({ id: 'TaskCode' });
+export type TaskCodeDto = z.infer<typeof TaskCodeDto>;
+export const TaskCodeList = z.object({ taskCodes: z.array(TaskCodeDto) }).meta({ id: 'TaskCodeList' });
+export type TaskCodeList = z.infer<typeof TaskCodeList>;
+export const PutTaskCodeRequest = z
+  .strictObject({
+    nameFi: text(160).pipe(z.string().min(1)),
+    nameEn: text(160).pipe(z.string().min(1)),
+    classesAllowed: z.array(Urgency).min(1),
+    dCallbackCandidate: z.boolean(),
+    active: z.boolean().default(true),
+  })
+  .meta({ id: 'PutTaskCodeRequest' });
+export const TaskCodeParams = z.strictObject({ code: TaskCodeValue });

@@ -1,0 +1,120 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Role } from '../contracts/common.ts';
+import type { AnonymousActor, IntegrationActor, RequestContext, UserActor } from './actor.ts';
+import { AppError, validationError } from './errors.ts';
+
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'session'; roles: readonly Role[] }
+  | { kind: 'integration' };
+
+type ActorFor<A extends Access> = A extends { kind: 'session' }
+  ? UserActor
+  : A extends { kind: 'integration' }
+    ? IntegrationActor
+    : AnonymousActor;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HandlerInput<A extends Access, B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  body: z.output<B>;
+  query: z.output<Q>;
+  params: z.output<P>;
+  actor: ActorFor<A>;
+  ctx: RequestContext;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteDef<
+  A extends Access = Access,
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI style: /api/users/{id} */
+  path: string;
+  summary: string;
+  tag: string;
+  access: A;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Honours an Idempotency-Key header (documented in OpenAPI). */
+  idempotent?: boolean;
+  responses: Record<number, ResponseSpec>;
+  handle(input: HandlerInput<A, B, Q, P>): Promise<Reply> | Reply;
+}
+
+/** Keeps each route's types exact while the registry holds them all as RouteDef. */
+export function defineRoute<A extends Access, B extends z.ZodType = z.ZodNever, Q extends z.ZodType = z.ZodNever, P extends z.ZodType = z.ZodNever>(
+  def: RouteDef<A, B, Q, P>,
+): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+/** Resolves who is calling; throws 401/403 when the route's access rule refuses them. */
+export interface Authenticator {
+  resolve(access: Access, req: Request, res: Response): Promise<UserActor | IntegrationActor | AnonymousActor>;
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw validationError(
+    result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })),
+  );
+}
+
+/**
+ * Mounts the route table on a router: access check, validation of body, query and params, one
+ * handler call, and the reply. In development and test the reply is checked against the declared
+ * response schema, so the OpenAPI document cannot drift from what the server sends.
+ */
+export function mountRoutes(router: Router, routes: readonly RouteDef[], auth: Authenticator, checkReplies: boolean): void {
+  for (const route of routes) {
+    const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
+    router[route.method](expressPath, async (req: Request, res: Response) => {
+      const actor = await auth.resolve(route.access, req, res);
+      const input = {
+        body: parsePart(route.body, req.body, 'body'),
+        query: parsePart(route.query, req.query, 'query'),
+        params: parsePart(route.params, req.params, 'params'),
+        actor,
+        ctx: { requestId: String(req.id), clientIp: req.ip ?? null },
+        req,
+        res,
+      } as HandlerInput<Access, z.ZodType, z.ZodType, z.ZodType>;
+      const reply = await route.handle(input);
+      if (checkReplies) checkReply(route, reply);
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+      if (reply.body === undefined) res.status(reply.status).end();
+      else if (typeof reply.body === 'string') res.status(reply.status).send(reply.body);
+      else res.status(reply.status).json(reply.body);
+    });
+  }
+}
+
+function checkReply(route: RouteDef, reply: Reply): void {
+  const spec = route.responses[reply.status];
+  if (!spec) throw new AppError(500, 'UNDECLARED_RESPONSE', `${route.method} ${route.path} answered undeclared ${reply.status}`);
+  if (!spec.schema) return;
+  const result = spec.schema.safeParse(reply.body);
+  if (!result.success) {
+    throw new AppError(500, 'RESPONSE_CONTRACT', `${route.method} ${route.path} broke its response schema: ${result.error.message}`);
+  }
+}

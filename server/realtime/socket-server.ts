@@ -1,0 +1,51 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type pg from 'pg';
+import { Server } from 'socket.io';
+import type { AuthService } from '../auth/auth.service.ts';
+import { readSessionToken } from '../auth/session-cookie.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/realtime.ts';
+import type { Logger } from '../logger.ts';
+import type { UserActor } from '../http/actor.ts';
+import { rooms, type RealtimeServer } from './publisher.ts';
+
+interface SocketData {
+  user: UserActor;
+}
+
+/**
+ * Socket.IO on the HTTP server. A connection is admitted only with a live session cookie, and its
+ * rooms come from that session on the server, never from what the client asks. With PostgreSQL the
+ * adapter fans messages out to every node.
+ */
+export function createSocketServer(
+  httpServer: HttpServer,
+  userForToken: AuthService['userForToken'],
+  logger: Logger,
+  pool?: pg.Pool,
+): RealtimeServer {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
+    serveClient: false,
+    cors: { origin: false },
+    ...(pool ? { adapter: createAdapter(pool, { tableName: 'socket_io_attachments', errorHandler: (err) => logger.warn({ err: err.message }, 'socket.io adapter error') }) } : {}),
+  });
+  io.use(async (socket, next) => {
+    try {
+      const user = await userForToken(readSessionToken(socket.handshake.headers.cookie));
+      if (!user) return next(new Error('UNAUTHENTICATED'));
+      socket.data.user = user;
+      next();
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'socket authentication failed');
+      next(new Error('UNAVAILABLE'));
+    }
+  });
+  io.on('connection', (socket) => {
+    const { user } = socket.data;
+    void socket.join([rooms.role(user.role), rooms.user(user.id), rooms.session(user.sessionId)]);
+    socket.on('presence:ping', (ack) => {
+      if (typeof ack === 'function') ack({ data: { at: new Date().toISOString() } });
+    });
+  });
+  return io as RealtimeServer;
+}

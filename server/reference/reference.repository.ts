@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Executor } from '../audit/audit.repository.ts';
+
+export function listAreas(db: Executor) {
+  return db.selectFrom('area').selectAll().orderBy('name').execute();
+}
+
+export function listMunicipalities(db: Executor) {
+  return db.selectFrom('municipality').selectAll().orderBy('name').execute();
+}
+
+export function insertArea(db: Executor, name: string) {
+  return db.insertInto('area').values({ name }).onConflict((oc) => oc.column('name').doNothing()).returningAll().executeTakeFirst();
+}
+
+export function updateArea(db: Executor, id: string, changes: { name?: string; active?: boolean }) {
+  return db.updateTable('area').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export function insertMunicipality(db: Executor, m: { name: string; areaId: string }) {
+  return db
+    .insertInto('municipality')
+    .values({ name: m.name, area_id: m.areaId })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function updateMunicipality(db: Executor, id: string, changes: { areaId?: string; active?: boolean }) {
+  return db
+    .updateTable('municipality')
+    .set({
+      ...(changes.areaId !== undefined ? { area_id: changes.areaId } : {}),
+      ...(changes.active !== undefined ? { active: changes.active } : {}),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export function findArea(db: Executor, id: string) {
+  return db.selectFrom('area').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listTaskCodes(db: Executor) {
+  return db.selectFrom('task_code').selectAll().orderBy('code').execute();
+}
+
+export type TaskCodeRow = Awaited<ReturnType<typeof listTaskCodes>>[number];
+
+export function upsertTaskCode(
+  db: Executor,
+  c: { code: string; nameFi: string; nameEn: string; classesAllowed: string[]; dCallbackCandidate: boolean; active: boolean },
+) {
+  const values = {
+    name_fi: c.nameFi,
+    name_en: c.nameEn,
+    classes_allowed: sql<string[]>`${c.classesAllowed}::text[]`,
+    d_callback_candidate: c.dCallbackCandidate,
+    active: c.active,
+    updated_at: sql<Date>`now()`,
+  };
+  return db
+    .insertInto('task_code')
+    .values({ code: c.code, ...values })
+    .onConflict((oc) => oc.column('code').doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

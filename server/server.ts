@@ -1,0 +1,48 @@
+import http from 'node:http';
+import type { Config } from './config.ts';
+import type { DbHandle } from './db/create-db.ts';
+import type { Logger } from './logger.ts';
+import { createApp, type AppParts } from './app.ts';
+import { createPublisher } from './realtime/publisher.ts';
+import { createSocketServer } from './realtime/socket-server.ts';
+
+export interface RunningServer {
+  httpServer: http.Server;
+  parts: AppParts;
+  /** Stop accepting, let requests finish (up to `graceMs`), close sockets, then the database. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Wires HTTP, Socket.IO and the app on one server, not yet listening. */
+export function createServer(handle: DbHandle, config: Config, logger: Logger): RunningServer {
+  const httpServer = http.createServer();
+  // The socket server needs the app's auth service and the app needs the publisher: resolve at connect time.
+  let parts: AppParts | undefined;
+  const io = createSocketServer(
+    httpServer,
+    (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
+    logger,
+    handle.pool,
+  );
+  parts = createApp({ db: handle.db, config, logger, publisher: createPublisher(io) });
+  httpServer.on('request', parts.app);
+
+  let closing: Promise<void> | undefined;
+  return {
+    httpServer,
+    parts,
+    shutdown(graceMs = 10_000) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        io.disconnectSockets(true);
+        const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+        await closed;
+        clearTimeout(timer);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await handle.close();
+      })();
+      return closing;
+    },
+  };
+}
