@@ -17,6 +17,7 @@ import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { intakeRoutes } from './intake/intake.routes.ts';
 import { integrationKeysRoutes } from './integration-keys/integration-keys.routes.ts';
 import { createIntegrationKeysService } from './integration-keys/integration-keys.service.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
@@ -49,6 +50,7 @@ export function createApp({ db, config, logger, publisher }: AppDeps): AppParts 
     ...integrationKeysRoutes(createIntegrationKeysService(db)),
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db)),
+    ...intakeRoutes(),
   ];
   const openApi = buildOpenApi(
     [

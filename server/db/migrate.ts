@@ -1,16 +1,9 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration';
-
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+import { Migrator, type MigrationResultSet } from 'kysely/migration';
+import { MIGRATIONS } from '../../migrations/index.ts';
 
 function migrator<T>(db: Kysely<T>): Migrator {
-  return new Migrator({
-    db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
-  });
+  return new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
 }
 
 /**
@@ -27,7 +20,7 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Names of migrations that exist in the folder but are not applied: empty when the schema is current. */
+/** Names of migrations that exist but are not applied: empty when the schema is current. */
 export async function pendingMigrations<T>(db: Kysely<T>): Promise<string[]> {
   const all = await migrator(db).getMigrations();
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name);

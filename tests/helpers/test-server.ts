@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { loadConfig, type Config } from '../../server/config.ts';
+import type { Role } from '../../server/contracts/common.ts';
+import { createLogger } from '../../server/logger.ts';
+import { createServer, type RunningServer } from '../../server/server.ts';
+import { ensureFirstAdmin } from '../../server/users/first-admin.ts';
+import { createTestDb } from './test-db.ts';
+
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const USER_PASSWORD = 'user-password-for-tests';
+
+export type Agent = ReturnType<typeof request.agent>;
+
+export interface TestServer {
+  url: string;
+  db: Awaited<ReturnType<typeof createTestDb>>['db'];
+  dbUrl: string | null;
+  config: Config;
+  server: RunningServer;
+  /** A cookie-keeping client logged in as that user. */
+  login(username: string, password?: string): Promise<Agent>;
+  /** Creates a user of that role through the admin API and returns a client logged in as them. */
+  userWithRole(role: Role, username?: string): Promise<{ agent: Agent; id: string; username: string }>;
+  admin: Agent;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** The whole server (HTTP + Socket.IO) on a random local port, over a fresh database. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const handle = await createTestDb();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_PASSWORD, ...env });
+  const logger = createLogger(config.logLevel);
+  await ensureFirstAdmin(handle.db, config.adminPassword);
+  const server = createServer(handle, config, logger);
+  await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
+
+  async function login(username: string, password = USER_PASSWORD): Promise<Agent> {
+    const agent = request.agent(url);
+    const res = await agent.post('/api/auth/login').send({ username, password });
+    if (res.status !== 200) throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return agent;
+  }
+  const admin = await login('admin', ADMIN_PASSWORD);
+
+  return {
+    url,
+    db: handle.db,
+    dbUrl: handle.url,
+    config,
+    server,
+    login,
+    admin,
+    async userWithRole(role, username = `${role.replace('_', '')}${++counter}`) {
+      const res = await admin.post('/api/users').send({ username, password: USER_PASSWORD, displayName: `Test ${username}`, role });
+      if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { agent: await login(username), id: res.body.user.id as string, username };
+    },
+    close: () => server.shutdown(1_000),
+  };
+}
