@@ -1,0 +1,78 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../server/contracts/common.ts';
+import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
+
+type Who = Role | 'integration' | 'anonymous';
+const ALL_ROLES: Role[] = ['nurse', 'shift_leader', 'manager', 'admin'];
+const ADMIN: Who[] = ['admin'];
+const PUBLIC: Who[] = ['anonymous', 'integration', ...ALL_ROLES];
+
+/** Who may call each route: written out by hand, so a changed access rule must change this table too. */
+const MATRIX: Record<string, Who[]> = {
+  'GET /healthz': PUBLIC,
+  'GET /readyz': PUBLIC,
+  'POST /api/auth/login': PUBLIC,
+  'POST /api/auth/logout': ALL_ROLES,
+  'GET /api/auth/me': ALL_ROLES,
+  'POST /api/users': ADMIN,
+  'GET /api/users': ADMIN,
+  'PATCH /api/users/{id}': ADMIN,
+  'POST /api/integration-keys': ADMIN,
+  'GET /api/integration-keys': ADMIN,
+  'DELETE /api/integration-keys/{id}': ADMIN,
+  'GET /api/audit': ADMIN,
+  'GET /api/reference/areas': ALL_ROLES,
+  'POST /api/reference/areas': ADMIN,
+  'PATCH /api/reference/areas/{id}': ADMIN,
+  'POST /api/reference/municipalities': ADMIN,
+  'PATCH /api/reference/municipalities/{id}': ADMIN,
+  'GET /api/reference/task-codes': ALL_ROLES,
+  'PUT /api/reference/task-codes/{code}': ADMIN,
+  'GET /api/intake/whoami': ['integration'],
+};
+
+const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799' };
+
+let t: TestServer;
+const callers = new Map<Who, (method: string, path: string) => request.Test>();
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const key = (await t.admin.post('/api/integration-keys').send({ name: 'matrix' })).body.key as string;
+  const agents = new Map<Role, Agent>();
+  for (const role of ALL_ROLES) agents.set(role, role === 'admin' ? t.admin : (await t.userWithRole(role)).agent);
+  const call = (agent: request.SuperTest<request.Test> | Agent, method: string, path: string) =>
+    (agent as unknown as Record<string, (p: string) => request.Test>)[method.toLowerCase()]!(path);
+  for (const role of ALL_ROLES) callers.set(role, (m, p) => call(agents.get(role)!, m, p));
+  callers.set('anonymous', (m, p) => call(request(t.url), m, p));
+  callers.set('integration', (m, p) => call(request(t.url), m, p).set('Authorization', `Bearer ${key}`));
+});
+afterAll(() => t.close());
+
+describe('role matrix', () => {
+  it('covers every route the server mounts, and nothing more', () => {
+    const mounted = t.server.parts.routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    expect(mounted).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  // Logout is last: it ends the session the other rows use.
+  const rows = Object.entries(MATRIX).sort(([a], [b]) => Number(a.includes('logout')) - Number(b.includes('logout')));
+  for (const [route, allowed] of rows) {
+    it(`${route}: only ${allowed.join(', ')}`, async () => {
+      const [method, template] = route.split(' ') as [string, string];
+      const path = template.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name]!);
+      for (const who of ['anonymous', 'integration', ...ALL_ROLES] as Who[]) {
+        const res = await callers.get(who)!(method, path).send(method === 'GET' || method === 'DELETE' ? undefined : {});
+        if (allowed.includes(who)) {
+          expect([401, 403], `${who} should pass the access check of ${route}`).not.toContain(res.status);
+        } else if (who === 'anonymous' || who === 'integration' || allowed.every((a) => a === 'integration')) {
+          expect(res.status, `${who} on ${route}`).toBe(401);
+        } else {
+          expect(res.status, `${who} on ${route}`).toBe(403);
+          expect(res.body.error.code).toBe('FORBIDDEN');
+        }
+      }
+    });
+  }
+});
