@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as m20261123T150000 from './20261123T150000_accounts_sessions_audit.ts';
 import * as m20261123T150100 from './20261123T150100_reference_data.ts';
 import * as m20261123T150200 from './20261123T150200_socket_io_adapter.ts';
+import * as m20261123T160000 from './20261123T160000_task_lifecycle.ts';
 
 /**
  * Every migration, by its file name. Imported statically so that the same list runs under tsx,
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123T150000_accounts_sessions_audit': m20261123T150000,
   '20261123T150100_reference_data': m20261123T150100,
   '20261123T150200_socket_io_adapter': m20261123T150200,
+  '20261123T160000_task_lifecycle': m20261123T160000,
 };

@@ -18,6 +18,11 @@ import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
+import { eventsRoutes } from './events/events.routes.ts';
+import { createDispatchService } from './tasks/dispatch.service.ts';
+import { createIntakeService } from './tasks/intake.service.ts';
+import { tasksRoutes } from './tasks/tasks.routes.ts';
+import { createTasksService } from './tasks/tasks.service.ts';
 import { integrationKeysRoutes } from './integration-keys/integration-keys.routes.ts';
 import { createIntegrationKeysService } from './integration-keys/integration-keys.service.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
@@ -50,7 +55,9 @@ export function createApp({ db, config, logger, publisher }: AppDeps): AppParts 
     ...integrationKeysRoutes(createIntegrationKeysService(db)),
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db)),
-    ...intakeRoutes(),
+    ...intakeRoutes(createIntakeService(db, config.lifecycle, publisher), createDispatchService(db, config.lifecycle, publisher)),
+    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher)),
+    ...eventsRoutes(db),
   ];
   const openApi = buildOpenApi(
     [
@@ -79,7 +86,7 @@ export function createApp({ db, config, logger, publisher }: AppDeps): AppParts 
     res.json(openApi);
   });
   const router = express.Router();
-  mountRoutes(router, routes, createAuthenticator(auth), config.env !== 'production');
+  mountRoutes(router, routes, { auth: createAuthenticator(auth), db, checkReplies: config.env !== 'production' });
   app.use(router);
   app.use('/api', apiNotFound);
   if (existsSync(CLIENT_DIST)) {

@@ -19,6 +19,20 @@ const EnvSchema = z.object({
   LOGIN_SLOWDOWN_AFTER: int(1, 100).default(3),
   LOGIN_LOCK_AFTER: int(2, 100).default(10),
   LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
+  CALLBACK_MINUTES: int(1, 240).default(10),
+  MAX_FAILED_CALLS: int(1, 10).default(3),
+  RESPONSE_LIMIT_MINUTES: int(10, 24 * 60).default(120),
+  SAFETY_MARGIN_MINUTES: int(0, 24 * 60).default(30),
+  CLAIM_STALE_SECONDS: int(15, 3600).default(120),
+  WAIT_TARGETS_MINUTES: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'a comma list of minutes, such as 30,60,90')
+    .transform((s) => s.split(',').map(Number).sort((a, b) => a - b))
+    .default([30, 60, 90]),
+  DISPATCH_ACK_MINUTES: int(1, 240).default(5),
+  CLOCK_SKEW_SECONDS: int(0, 3600).default(120),
+  SCHEDULER_INTERVAL_MS: int(200, 600_000).default(5000),
+  SCHEDULER_ENABLED: bool.default(true),
 });
 
 export interface Config {
@@ -35,6 +49,25 @@ export interface Config {
   readonly trustProxy: string;
   readonly session: { readonly idleMinutes: number };
   readonly login: { readonly slowdownAfter: number; readonly lockAfter: number; readonly lockMinutes: number };
+  readonly lifecycle: LifecycleConfig;
+  readonly scheduler: { readonly enabled: boolean; readonly intervalMs: number };
+}
+
+export interface LifecycleConfig {
+  /** An unanswered call puts the task back with its next call due this much later. */
+  readonly callbackMinutes: number;
+  /** Failed calls after which the safety net escalates the task. */
+  readonly maxFailedCalls: number;
+  /** The D-class response limit from receivedAt (FACTS.md: 120 min). */
+  readonly responseLimitMinutes: number;
+  /** An unreached patient is escalated this long before the response limit. */
+  readonly safetyMarginMinutes: number;
+  readonly claimStaleSeconds: number;
+  /** Waiting targets from receivedAt, ascending; crossing one flags the task to shift leaders. */
+  readonly waitTargetsMinutes: readonly number[];
+  readonly dispatchAckMinutes: number;
+  /** How far in the future receivedAt may be (clock skew between the ERC and us). */
+  readonly clockSkewSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.LOGIN_LOCK_AFTER <= e.LOGIN_SLOWDOWN_AFTER) {
     problems.push('LOGIN_LOCK_AFTER: must be greater than LOGIN_SLOWDOWN_AFTER');
   }
+  if (e.SAFETY_MARGIN_MINUTES >= e.RESPONSE_LIMIT_MINUTES) {
+    problems.push('SAFETY_MARGIN_MINUTES: must be less than RESPONSE_LIMIT_MINUTES');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -74,5 +110,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       lockAfter: e.LOGIN_LOCK_AFTER,
       lockMinutes: e.LOGIN_LOCK_MINUTES,
     }),
+    lifecycle: Object.freeze({
+      callbackMinutes: e.CALLBACK_MINUTES,
+      maxFailedCalls: e.MAX_FAILED_CALLS,
+      responseLimitMinutes: e.RESPONSE_LIMIT_MINUTES,
+      safetyMarginMinutes: e.SAFETY_MARGIN_MINUTES,
+      claimStaleSeconds: e.CLAIM_STALE_SECONDS,
+      waitTargetsMinutes: Object.freeze(e.WAIT_TARGETS_MINUTES),
+      dispatchAckMinutes: e.DISPATCH_ACK_MINUTES,
+      clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
+    }),
+    scheduler: Object.freeze({ enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS }),
   });
 }

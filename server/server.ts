@@ -5,6 +5,7 @@ import type { Logger } from './logger.ts';
 import { createApp, type AppParts } from './app.ts';
 import { createPublisher } from './realtime/publisher.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
+import { startScheduler } from './tasks/scheduler.ts';
 
 export interface RunningServer {
   httpServer: http.Server;
@@ -24,8 +25,10 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
     logger,
     handle.pool,
   );
-  parts = createApp({ db: handle.db, config, logger, publisher: createPublisher(io) });
+  const publisher = createPublisher(io);
+  parts = createApp({ db: handle.db, config, logger, publisher });
   httpServer.on('request', parts.app);
+  const scheduler = config.scheduler.enabled ? startScheduler(handle.db, publisher, config, logger) : undefined;
 
   let closing: Promise<void> | undefined;
   return {
@@ -39,6 +42,7 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
         const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
         await closed;
         clearTimeout(timer);
+        await scheduler?.stop();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await handle.close();
       })();

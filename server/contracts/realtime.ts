@@ -4,14 +4,24 @@ export interface SessionEndedEvent {
   reason: 'logout' | 'deactivated' | 'password_changed';
 }
 
+/** Says only what changed; clients fetch what they need (and are allowed) through the API. */
+export interface TaskChangedEvent {
+  seq: number;
+  taskId: string;
+  type: string;
+  version: number;
+  state: 'queued' | 'in_assessment' | 'callback_pending' | 'closed';
+}
+
 export interface ServerToClientEvents {
+  /** Emitted after the change committed; seq is gapless, so a jump means: fetch /api/events?since=. */
+  'task:changed': (event: TaskChangedEvent) => void;
   /** This session was ended elsewhere: the client shows the login page. */
   'session:ended': (event: SessionEndedEvent) => void;
   /** The user's role or name changed: the client reloads /api/auth/me and reconnects. */
   'session:changed': (event: Record<string, never>) => void;
 }
 
-// eslint-style empty interface kept so later events (acks) have their home.
 export interface ClientToServerEvents {
   'presence:ping': (ack: (reply: { data: { at: string } }) => void) => void;
 }

@@ -50,3 +50,24 @@ export const PutTaskCodeRequest = z
   })
   .meta({ id: 'PutTaskCodeRequest' });
 export const TaskCodeParams = z.strictObject({ code: TaskCodeValue });
+
+export const RedFlagDto = z
+  .object({ id: z.string(), labels: z.object({ fi: z.string(), sv: z.string(), en: z.string() }), active: z.boolean() })
+  .meta({ id: 'RedFlag' });
+export type RedFlagDto = z.infer<typeof RedFlagDto>;
+export const RedFlagList = z.object({ redFlags: z.array(RedFlagDto) }).meta({ id: 'RedFlagList' });
+export const RedFlagParams = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'An identifier such as chest_pain') });
+export const PutRedFlagRequest = z
+  .strictObject({
+    labels: z.strictObject({ fi: text(120).pipe(z.string().min(1)), sv: text(120).pipe(z.string().min(1)), en: text(120).pipe(z.string().min(1)) }),
+    active: z.boolean().default(true),
+  })
+  .meta({ id: 'PutRedFlagRequest' });
+
+export const UnknownTaskCodeList = z
+  .object({
+    unknownTaskCodes: z.array(
+      z.object({ code: z.string(), tasks: z.number().int(), lastLabel: z.string().nullable(), lastReceivedAt: z.iso.datetime({ offset: true }) }),
+    ),
+  })
+  .meta({ id: 'UnknownTaskCodeList' });

@@ -59,6 +59,33 @@ export interface AuditLog {
   target_type: string | null;
 }
 
+export interface DispatchRequest {
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  id: Generated<string>;
+  outcome_id: string;
+  overdue_flagged_at: Timestamp | null;
+  reason: string;
+  requested_at: Generated<Timestamp>;
+  task_id: string;
+  unit_level: string;
+  urgency: string;
+}
+
+export interface EventCounter {
+  id: Generated<boolean>;
+  seq: Int8;
+}
+
+export interface IdempotencyRecord {
+  body: Json | null;
+  created_at: Generated<Timestamp>;
+  key: string;
+  request_hash: string;
+  scope: string;
+  status: number | null;
+}
+
 export interface IntegrationKey {
   created_at: Generated<Timestamp>;
   created_by: string | null;
@@ -77,10 +104,65 @@ export interface Municipality {
   name: string;
 }
 
+export interface RedFlag {
+  active: Generated<boolean>;
+  id: string;
+  label_en: string;
+  label_fi: string;
+  label_sv: string;
+}
+
 export interface SocketIoAttachments {
   created_at: Generated<Timestamp | null>;
   id: Generated<Int8>;
   payload: Buffer | null;
+}
+
+export interface Task {
+  address: string | null;
+  answered_at: Timestamp | null;
+  area_id: string;
+  assessment: Json | null;
+  breach_level: Generated<number>;
+  callback_due_at: Timestamp | null;
+  callback_due_flagged_at: Timestamp | null;
+  callback_phone: string;
+  claimed_at: Timestamp | null;
+  claimed_by: string | null;
+  closed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  current_outcome_id: string | null;
+  erc_task_id: string;
+  escalated_at: Timestamp | null;
+  escalation_reason: string | null;
+  failed_call_attempts: Generated<number>;
+  first_call_at: Timestamp | null;
+  heartbeat_at: Timestamp | null;
+  id: Generated<string>;
+  intake_hash: string;
+  municipality_id: string;
+  outcome_type: string | null;
+  patient_age: number | null;
+  patient_sex: string | null;
+  received_at: Timestamp;
+  source: string;
+  stale_flagged_at: Timestamp | null;
+  state: string;
+  summary: string;
+  task_code: string;
+  task_code_known: boolean;
+  task_label: string | null;
+  updated_at: Generated<Timestamp>;
+  urgency: string;
+  version: Generated<number>;
+}
+
+export interface TaskCallAttempt {
+  attempted_at: Generated<Timestamp>;
+  attempted_by: string;
+  id: Generated<string>;
+  result: string;
+  task_id: string;
 }
 
 export interface TaskCode {
@@ -91,6 +173,30 @@ export interface TaskCode {
   name_en: string;
   name_fi: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface TaskEvent {
+  actor_name: string;
+  at: Generated<Timestamp>;
+  audience: string;
+  data: Generated<Json>;
+  seq: Int8;
+  state: string;
+  task_id: string;
+  type: string;
+  version: number;
+}
+
+export interface TaskOutcome {
+  amendment_reason: string | null;
+  amends_id: string | null;
+  details: Json;
+  id: Generated<string>;
+  recorded_at: Generated<Timestamp>;
+  recorded_by_id: string | null;
+  recorded_by_name: string;
+  task_id: string;
+  type: string;
 }
 
 export interface UserSession {
@@ -104,9 +210,17 @@ export interface DB {
   app_user: AppUser;
   area: Area;
   audit_log: AuditLog;
+  dispatch_request: DispatchRequest;
+  event_counter: EventCounter;
+  idempotency_record: IdempotencyRecord;
   integration_key: IntegrationKey;
   municipality: Municipality;
+  red_flag: RedFlag;
   socket_io_attachments: SocketIoAttachments;
+  task: Task;
+  task_call_attempt: TaskCallAttempt;
   task_code: TaskCode;
+  task_event: TaskEvent;
+  task_outcome: TaskOutcome;
   user_session: UserSession;
 }

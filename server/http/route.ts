@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import type { Db } from '../db/create-db.ts';
+import { abandonIdempotent, beginIdempotent, completeIdempotent } from '../idempotency/idempotency.repository.ts';
 import type { Role } from '../contracts/common.ts';
 import type { AnonymousActor, IntegrationActor, RequestContext, UserActor } from './actor.ts';
 import { AppError, validationError } from './errors.ts';
@@ -80,16 +83,50 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
   );
 }
 
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Runs a request at most once per Idempotency-Key: a retry with the same key and body gets the first
+ * answer (errors a client can act on included); a failure on our side frees the key for the retry.
+ */
+async function idempotent(db: Db, req: Request, actorId: string, run: () => Promise<Reply>): Promise<Reply> {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return run();
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new AppError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-200 visible ASCII characters.');
+  }
+  const scope = `${actorId} ${req.method} ${req.path}`;
+  const hash = createHash('sha256').update(JSON.stringify(req.body ?? null)).digest('hex');
+  const begun = await beginIdempotent(db, scope, key, hash);
+  if (begun.kind === 'replay') return { status: begun.status, body: begun.body ?? undefined, headers: { 'Idempotent-Replayed': 'true' } };
+  if (begun.kind === 'in_progress') throw new AppError(409, 'IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly.');
+  if (begun.kind === 'mismatch') throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request.');
+  try {
+    const reply = await run();
+    await completeIdempotent(db, scope, key, reply.status, reply.body);
+    return reply;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) {
+      const body = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+      await completeIdempotent(db, scope, key, err.status, body);
+    } else {
+      await abandonIdempotent(db, scope, key).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
 /**
  * Mounts the route table on a router: access check, validation of body, query and params, one
- * handler call, and the reply. In development and test the reply is checked against the declared
- * response schema, so the OpenAPI document cannot drift from what the server sends.
+ * handler call (at most once per Idempotency-Key where the route honours one), and the reply. In
+ * development and test the reply is checked against the declared response schema, so the OpenAPI
+ * document cannot drift from what the server sends.
  */
-export function mountRoutes(router: Router, routes: readonly RouteDef[], auth: Authenticator, checkReplies: boolean): void {
+export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: { auth: Authenticator; db: Db; checkReplies: boolean }): void {
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     router[route.method](expressPath, async (req: Request, res: Response) => {
-      const actor = await auth.resolve(route.access, req, res);
+      const actor = await deps.auth.resolve(route.access, req, res);
       const input = {
         body: parsePart(route.body, req.body, 'body'),
         query: parsePart(route.query, req.query, 'query'),
@@ -99,8 +136,9 @@ export function mountRoutes(router: Router, routes: readonly RouteDef[], auth: A
         req,
         res,
       } as HandlerInput<Access, z.ZodType, z.ZodType, z.ZodType>;
-      const reply = await route.handle(input);
-      if (checkReplies) checkReply(route, reply);
+      const handle = async () => route.handle(input);
+      const reply = route.idempotent && actor.kind !== 'anonymous' ? await idempotent(deps.db, req, actor.id, handle) : await handle();
+      if (deps.checkReplies && !reply.headers?.['Idempotent-Replayed']) checkReply(route, reply);
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       if (reply.body === undefined) res.status(reply.status).end();
       else if (typeof reply.body === 'string') res.status(reply.status).send(reply.body);

@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/realtime.ts';
+import type { PublishedTaskEvent } from '../events/task-change.ts';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
@@ -18,7 +19,15 @@ export interface Publisher {
   sessionsEnded(sessionIds: readonly string[], reason: 'logout' | 'deactivated' | 'password_changed'): void;
   /** The user's role changed: their sockets must reconnect to join the rooms of the new role. */
   userChanged(userId: string): void;
+  /** Committed task changes, in seq order, each to the roles its audience admits. */
+  taskChanged(events: readonly PublishedTaskEvent[]): void;
 }
+
+/** Which roles see an event of each audience; GET /api/events filters by the same table. */
+export const AUDIENCE_ROLES = {
+  all: ['nurse', 'shift_leader'],
+  shift_leader: ['shift_leader'],
+} as const;
 
 export function createPublisher(io: RealtimeServer): Publisher {
   return {
@@ -32,6 +41,11 @@ export function createPublisher(io: RealtimeServer): Publisher {
       const target = io.in(rooms.user(userId));
       target.emit('session:changed', {});
       target.disconnectSockets(true);
+    },
+    taskChanged(events) {
+      for (const { audience, ...event } of events) {
+        io.to(AUDIENCE_ROLES[audience].map(rooms.role)).emit('task:changed', event);
+      }
     },
   };
 }

@@ -67,3 +67,34 @@ export function upsertTaskCode(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+export function listRedFlags(db: Executor) {
+  return db.selectFrom('red_flag').selectAll().orderBy('id').execute();
+}
+
+export function upsertRedFlag(db: Executor, f: { id: string; labelFi: string; labelSv: string; labelEn: string; active: boolean }) {
+  const values = { label_fi: f.labelFi, label_sv: f.labelSv, label_en: f.labelEn, active: f.active };
+  return db
+    .insertInto('red_flag')
+    .values({ id: f.id, ...values })
+    .onConflict((oc) => oc.column('id').doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Codes the ERC sent that the code table does not (or no longer) know: for an admin to add. */
+export function listUnknownTaskCodes(db: Executor) {
+  return db
+    .selectFrom('task')
+    .leftJoin('task_code', (j) => j.onRef('task_code.code', '=', 'task.task_code').on('task_code.active', '=', true))
+    .where('task_code.code', 'is', null)
+    .select([
+      'task.task_code as code',
+      sql<number>`count(*)::int`.as('tasks'),
+      sql<string | null>`(array_agg(task.task_label order by task.received_at desc))[1]`.as('last_label'),
+      sql<Date>`max(task.received_at)`.as('last_received_at'),
+    ])
+    .groupBy('task.task_code')
+    .orderBy('task.task_code')
+    .execute();
+}

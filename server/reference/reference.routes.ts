@@ -6,7 +6,12 @@ import {
   CreateAreaRequest,
   CreateMunicipalityRequest,
   MunicipalityDto,
+  PutRedFlagRequest,
   PutTaskCodeRequest,
+  RedFlagDto,
+  RedFlagList,
+  RedFlagParams,
+  UnknownTaskCodeList,
   TaskCodeDto,
   TaskCodeList,
   TaskCodeParams,
@@ -106,6 +111,41 @@ export function referenceRoutes(reference: ReferenceService): RouteDef[] {
       responses: { 200: { description: 'Saved', schema: TaskCodeDto } },
       async handle({ params, body, actor, ctx }) {
         return { status: 200, body: await reference.putTaskCode(params.code, body, actor, ctx) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/reference/unknown-task-codes',
+      summary: 'Task codes received from the ERC that the code table does not know (to add them)',
+      tag: 'reference',
+      access: ADMIN,
+      responses: { 200: { description: 'Unknown codes with task counts', schema: UnknownTaskCodeList } },
+      async handle() {
+        return { status: 200, body: { unknownTaskCodes: await reference.unknownTaskCodes() } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/reference/red-flags',
+      summary: 'Red flags that rule out phone advice and redirects',
+      tag: 'reference',
+      access: { kind: 'session', roles: ROLES },
+      responses: { 200: { description: 'Red flags', schema: RedFlagList } },
+      async handle() {
+        return { status: 200, body: { redFlags: await reference.redFlags() } };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/reference/red-flags/{id}',
+      summary: 'Add or edit a red flag',
+      tag: 'reference',
+      access: ADMIN,
+      params: RedFlagParams,
+      body: PutRedFlagRequest,
+      responses: { 200: { description: 'Saved', schema: RedFlagDto } },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: await reference.putRedFlag(params.id, body, actor, ctx) };
       },
     }),
   ];

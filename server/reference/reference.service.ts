@@ -3,7 +3,9 @@ import type {
   AreaDto,
   CreateAreaRequest,
   CreateMunicipalityRequest,
+  PutRedFlagRequest,
   PutTaskCodeRequest,
+  RedFlagDto,
   TaskCodeDto,
   UpdateAreaRequest,
   UpdateMunicipalityRequest,
@@ -83,6 +85,27 @@ export function createReferenceService(db: Db) {
         await insertAudit(trx, actor, ctx, { action: 'reference.municipality_update', targetType: 'municipality', targetId: id, details: { name: row.name, areaId: row.area_id, active: row.active } });
         return { id: row.id, name: row.name, areaId: row.area_id, active: row.active };
       });
+    },
+
+    async redFlags(): Promise<RedFlagDto[]> {
+      return (await repo.listRedFlags(db)).map((r) => ({ id: r.id, labels: { fi: r.label_fi, sv: r.label_sv, en: r.label_en }, active: r.active }));
+    },
+
+    async putRedFlag(id: string, input: z.output<typeof PutRedFlagRequest>, actor: Actor, ctx: RequestContext): Promise<RedFlagDto> {
+      return db.transaction().execute(async (trx) => {
+        const r = await repo.upsertRedFlag(trx, { id, labelFi: input.labels.fi, labelSv: input.labels.sv, labelEn: input.labels.en, active: input.active });
+        await insertAudit(trx, actor, ctx, { action: 'reference.red_flag_put', targetType: 'red_flag', targetId: id, details: { active: input.active } });
+        return { id: r.id, labels: { fi: r.label_fi, sv: r.label_sv, en: r.label_en }, active: r.active };
+      });
+    },
+
+    async unknownTaskCodes() {
+      return (await repo.listUnknownTaskCodes(db)).map((r) => ({
+        code: r.code,
+        tasks: r.tasks,
+        lastLabel: r.last_label,
+        lastReceivedAt: new Date(r.last_received_at).toISOString(),
+      }));
     },
 
     async putTaskCode(code: string, input: z.output<typeof PutTaskCodeRequest>, actor: Actor, ctx: RequestContext): Promise<TaskCodeDto> {

@@ -31,7 +31,8 @@ let counter = 0;
 /** The whole server (HTTP + Socket.IO) on a random local port, over a fresh database. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const handle = await createTestDb();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_PASSWORD, ...env });
+  // Tests run the scheduler's ticks themselves (runSchedulerTick), so timing never decides an outcome.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_PASSWORD, SCHEDULER_ENABLED: 'false', ...env });
   const logger = createLogger(config.logLevel);
   await ensureFirstAdmin(handle.db, config.adminPassword);
   const server = createServer(handle, config, logger);

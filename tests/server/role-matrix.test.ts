@@ -7,6 +7,7 @@ type Who = Role | 'integration' | 'anonymous';
 const ALL_ROLES: Role[] = ['nurse', 'shift_leader', 'manager', 'admin'];
 const ADMIN: Who[] = ['admin'];
 const PUBLIC: Who[] = ['anonymous', 'integration', ...ALL_ROLES];
+const CLINICAL: Who[] = ['nurse', 'shift_leader'];
 
 /** Who may call each route: written out by hand, so a changed access rule must change this table too. */
 const MATRIX: Record<string, Who[]> = {
@@ -29,10 +30,29 @@ const MATRIX: Record<string, Who[]> = {
   'PATCH /api/reference/municipalities/{id}': ADMIN,
   'GET /api/reference/task-codes': ALL_ROLES,
   'PUT /api/reference/task-codes/{code}': ADMIN,
+  'GET /api/reference/unknown-task-codes': ADMIN,
+  'GET /api/reference/red-flags': ALL_ROLES,
+  'PUT /api/reference/red-flags/{id}': ADMIN,
   'GET /api/intake/whoami': ['integration'],
+  'POST /api/intake/tasks': ['integration'],
+  'POST /api/intake/tasks/{ercTaskId}/cancel': ['integration'],
+  'GET /api/intake/dispatch-requests': ['integration'],
+  'POST /api/intake/dispatch-requests/{id}/ack': ['integration'],
+  'GET /api/tasks': CLINICAL,
+  'GET /api/tasks/{id}': CLINICAL,
+  'POST /api/tasks/next': CLINICAL,
+  'POST /api/tasks/{id}/claim': CLINICAL,
+  'POST /api/tasks/{id}/release': CLINICAL,
+  'POST /api/tasks/{id}/heartbeat': CLINICAL,
+  'POST /api/tasks/{id}/reassign': ['shift_leader'],
+  'POST /api/tasks/{id}/call-attempts': CLINICAL,
+  'PUT /api/tasks/{id}/assessment': CLINICAL,
+  'POST /api/tasks/{id}/outcome': CLINICAL,
+  'POST /api/tasks/{id}/outcome/amendments': CLINICAL,
+  'GET /api/events': CLINICAL,
 };
 
-const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799' };
+const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799', ercTaskId: 'ERC-NOPE' };
 
 let t: TestServer;
 const callers = new Map<Who, (method: string, path: string) => request.Test>();

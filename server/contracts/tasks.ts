@@ -1,0 +1,276 @@
+import { z } from 'zod';
+import { IsoDateTime, Uuid, text } from './common.ts';
+import { TaskCodeValue, Urgency } from './reference.ts';
+
+export const TASK_STATES = ['queued', 'in_assessment', 'callback_pending', 'closed'] as const;
+export const TaskState = z.enum(TASK_STATES).meta({ id: 'TaskState' });
+export type TaskState = z.infer<typeof TaskState>;
+
+export const PatientSex = z.enum(['female', 'male', 'other', 'unknown']);
+
+/** Finnish national (0401234567) or international (+358401234567); spaces, dashes and brackets are ignored. */
+export const PhoneNumber = z
+  .string()
+  .max(40)
+  .transform((s) => s.replace(/[\s\-()]/g, ''))
+  .pipe(z.string().regex(/^(\+[1-9]\d{6,14}|0\d{5,12})$/, 'Not a phone number: use +358401234567 or 0401234567'))
+  .transform((s) => (s.startsWith('+') ? s : `+358${s.slice(1)}`));
+
+export const ErcTaskId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'Letters, digits and . _ : / - only');
+
+/** What the emergency response centre sends for one D-task (and what a nurse types in when ERC's interface is down). */
+export const IntakeRequest = z
+  .strictObject({
+    ercTaskId: ErcTaskId,
+    urgency: Urgency,
+    taskCode: TaskCodeValue,
+    taskLabel: text(200).optional(),
+    receivedAt: IsoDateTime,
+    municipality: text(80).pipe(z.string().min(1)),
+    address: text(200).optional(),
+    callbackPhone: PhoneNumber,
+    patientAge: z.number().int().min(0).max(130).optional(),
+    patientSex: PatientSex.optional(),
+    summary: text(2000).pipe(z.string().min(1)),
+  })
+  .meta({ id: 'IntakeRequest' });
+export type IntakeRequest = z.output<typeof IntakeRequest>;
+
+export const CancelRequest = z.strictObject({ reason: text(500).pipe(z.string().min(1)) }).meta({ id: 'CancelRequest' });
+export const ErcTaskIdParams = z.strictObject({ ercTaskId: ErcTaskId });
+export const TaskIdParams = z.strictObject({ id: Uuid });
+
+export const Version = z.number().int().min(1);
+
+export const CALL_RESULTS = ['answered', 'no_answer', 'busy', 'wrong_number', 'line_failure'] as const;
+export const CallResult = z.enum(CALL_RESULTS);
+export type CallResult = z.infer<typeof CallResult>;
+export const CallAttemptRequest = z.strictObject({ result: CallResult }).meta({ id: 'CallAttemptRequest' });
+
+const measure = (min: number, max: number) => z.number().min(min).max(max).optional();
+export const Vitals = z
+  .strictObject({
+    heartRate: measure(20, 250),
+    respiratoryRate: measure(4, 60),
+    systolicBp: measure(50, 300),
+    diastolicBp: measure(20, 200),
+    spo2: measure(50, 100),
+    temperature: measure(30, 44),
+    bloodGlucose: measure(0.5, 50),
+    consciousness: z.enum(['alert', 'voice', 'pain', 'unresponsive']).optional(),
+  })
+  .meta({ id: 'Vitals' });
+
+const Identifier = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'An identifier such as home_care_client');
+
+export const AssessmentFields = z.strictObject({
+  chiefComplaint: text(500).optional(),
+  onset: text(200).optional(),
+  redFlags: z.array(Identifier).max(20).default([]).describe('Red-flag ids; see GET /api/reference/red-flags'),
+  vitals: Vitals.default({}),
+  currentServices: z.array(Identifier).max(20).default([]).describe('e.g. home_care_client, social_services_client'),
+  notes: text(4000).optional(),
+});
+export type AssessmentFields = z.output<typeof AssessmentFields>;
+export const AssessmentRequest = AssessmentFields.extend({ version: Version }).meta({ id: 'AssessmentRequest' });
+
+export const UNIT_LEVELS = ['ALS', 'BLS', 'first_response'] as const;
+export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const;
+export const ADVICE_KINDS = ['self_care', 'contact_health_centre', 'call_back_if_worse'] as const;
+export const REDIRECT_TARGETS = [
+  'home_care',
+  'home_hospital',
+  'social_emergency',
+  'social_services',
+  'mental_health_substance',
+  'health_centre',
+  'other',
+] as const;
+
+export const DispatchUnitOutcome = z
+  .strictObject({
+    type: z.literal('dispatch_unit'),
+    unitLevel: z.enum(UNIT_LEVELS),
+    urgency: Urgency.describe('Kept at D or raised'),
+    reason: z.enum(DISPATCH_REASONS),
+    note: text(1000).optional(),
+  })
+  .meta({ id: 'DispatchUnitOutcome' });
+export const PhoneAdviceOutcome = z
+  .strictObject({
+    type: z.literal('phone_advice'),
+    advice: z.enum(ADVICE_KINDS),
+    rationale: text(2000).pipe(z.string().min(1)),
+  })
+  .meta({ id: 'PhoneAdviceOutcome' });
+export const RedirectOutcome = z
+  .strictObject({
+    type: z.literal('redirect'),
+    target: z.enum(REDIRECT_TARGETS),
+    handoffTo: text(200).pipe(z.string().min(1)).describe('Who accepted the patient'),
+    rationale: text(2000).pipe(z.string().min(1)),
+  })
+  .meta({ id: 'RedirectOutcome' });
+export const Outcome = z.discriminatedUnion('type', [DispatchUnitOutcome, PhoneAdviceOutcome, RedirectOutcome]).meta({ id: 'Outcome' });
+export type Outcome = z.output<typeof Outcome>;
+export const CancelledOutcome = z.object({ type: z.literal('cancelled'), reason: z.string() });
+export type RecordedOutcome = Outcome | z.output<typeof CancelledOutcome>;
+
+export const OutcomeRequest = z
+  .discriminatedUnion('type', [
+    DispatchUnitOutcome.extend({ version: Version }),
+    PhoneAdviceOutcome.extend({ version: Version }),
+    RedirectOutcome.extend({ version: Version }),
+  ])
+  .meta({ id: 'OutcomeRequest' });
+export type OutcomeRequest = z.output<typeof OutcomeRequest>;
+
+export const AmendmentRequest = z
+  .strictObject({ version: Version, reason: text(1000).pipe(z.string().min(1)), outcome: Outcome })
+  .meta({ id: 'AmendmentRequest' });
+
+export const VersionRequest = z.strictObject({ version: Version, reason: text(500).optional() }).meta({ id: 'VersionRequest' });
+export const ReassignRequest = z
+  .strictObject({
+    version: Version,
+    assigneeId: Uuid.optional().describe('Default: the shift leader who asks (take over)'),
+    reason: text(500).optional().describe('Required when the current claim is live (not stale)'),
+  })
+  .meta({ id: 'ReassignRequest' });
+
+export const TaskQuery = z
+  .strictObject({
+    state: z
+      .union([TaskState, z.string().transform((s, ctx) => {
+        const parts = s.split(',');
+        const parsed = z.array(TaskState).safeParse(parts);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: `Unknown state in "${s}"` });
+          return z.NEVER;
+        }
+        return parsed.data;
+      })])
+      .optional()
+      .describe('One state or a comma list; default: every open state'),
+    areaId: Uuid.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+  })
+  .meta({ id: 'TaskQuery' });
+export type TaskQuery = z.output<typeof TaskQuery>;
+
+const UserRef = z.object({ id: Uuid, displayName: z.string() }).meta({ id: 'UserRef' });
+
+/** A task as the queue shows it: no phone number or address. */
+export const TaskSummary = z
+  .object({
+    id: Uuid,
+    ercTaskId: z.string(),
+    state: TaskState,
+    version: z.number().int(),
+    source: z.enum(['erc', 'manual', 'import']),
+    receivedAt: IsoDateTime,
+    urgency: Urgency,
+    taskCode: z.string(),
+    taskLabel: z.string().nullable(),
+    taskName: z.object({ fi: z.string(), en: z.string() }).nullable(),
+    taskCodeKnown: z.boolean(),
+    municipality: z.string(),
+    area: z.object({ id: Uuid, name: z.string() }),
+    patientAge: z.number().int().nullable(),
+    patientSex: PatientSex.nullable(),
+    summary: z.string(),
+    claimedBy: UserRef.nullable(),
+    claimedAt: IsoDateTime.nullable(),
+    heartbeatAt: IsoDateTime.nullable(),
+    stale: z.boolean(),
+    callbackDueAt: IsoDateTime.nullable(),
+    failedCallAttempts: z.number().int(),
+    firstCallAt: IsoDateTime.nullable(),
+    escalatedAt: IsoDateTime.nullable(),
+    escalationReason: z.string().nullable(),
+    breachLevel: z.number().int(),
+    outcomeType: z.enum(['dispatch_unit', 'phone_advice', 'redirect', 'cancelled']).nullable(),
+    closedAt: IsoDateTime.nullable(),
+  })
+  .meta({ id: 'TaskSummary' });
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+export const TaskList = z.object({ tasks: z.array(TaskSummary) }).meta({ id: 'TaskList' });
+
+export const OutcomeRecordDto = z
+  .object({
+    id: Uuid,
+    outcome: z.record(z.string(), z.unknown()),
+    recordedBy: z.string(),
+    recordedAt: IsoDateTime,
+    amendsId: Uuid.nullable(),
+    amendmentReason: z.string().nullable(),
+    current: z.boolean(),
+  })
+  .meta({ id: 'OutcomeRecord' });
+
+export const DispatchRequestDto = z
+  .object({
+    id: Uuid,
+    taskId: Uuid,
+    ercTaskId: z.string(),
+    unitLevel: z.enum(UNIT_LEVELS),
+    urgency: Urgency,
+    reason: z.string(),
+    municipality: z.string(),
+    address: z.string().nullable(),
+    requestedAt: IsoDateTime,
+    acknowledgedAt: IsoDateTime.nullable(),
+    secondsToAcknowledge: z.number().nullable(),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'DispatchRequest' });
+export type DispatchRequestDto = z.infer<typeof DispatchRequestDto>;
+export const DispatchRequestList = z.object({ dispatchRequests: z.array(DispatchRequestDto) }).meta({ id: 'DispatchRequestList' });
+export const DispatchRequestQuery = z.strictObject({ status: z.enum(['open', 'all']).default('open') });
+
+export const TaskEventDto = z
+  .object({
+    seq: z.number().int(),
+    taskId: Uuid,
+    type: z.string(),
+    version: z.number().int(),
+    state: TaskState,
+    at: IsoDateTime,
+    actor: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'TaskEvent' });
+export type TaskEventDto = z.infer<typeof TaskEventDto>;
+
+/** Everything about one task: reading it is audited. */
+export const TaskDetail = TaskSummary.extend({
+  address: z.string().nullable(),
+  callbackPhone: z.string(),
+  assessment: AssessmentFields.nullable(),
+  callAttempts: z.array(z.object({ result: CallResult, at: IsoDateTime, by: z.string() })),
+  outcomes: z.array(OutcomeRecordDto),
+  dispatchRequests: z.array(DispatchRequestDto),
+  events: z.array(TaskEventDto),
+}).meta({ id: 'TaskDetail' });
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
+export const TaskResponse = z.object({ task: TaskSummary }).meta({ id: 'TaskResponse' });
+export const TaskDetailResponse = z.object({ task: TaskDetail }).meta({ id: 'TaskDetailResponse' });
+
+export const EventsQuery = z
+  .strictObject({
+    since: z.coerce.number().int().min(0).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(500),
+  })
+  .meta({ id: 'EventsQuery' });
+export const EventsPage = z
+  .object({ events: z.array(TaskEventDto), lastSeq: z.number().int().describe('The newest event number there is; resume from it'), hasMore: z.boolean() })
+  .meta({ id: 'EventsPage' });
+export type EventsPage = z.infer<typeof EventsPage>;
+
+export const HeartbeatResponse = z.object({ heartbeatAt: IsoDateTime, version: z.number().int() }).meta({ id: 'HeartbeatResponse' });

@@ -1,0 +1,39 @@
+import type { Executor } from '../audit/audit.repository.ts';
+
+export type IdempotencyBegin =
+  | { kind: 'new' }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'in_progress' }
+  | { kind: 'mismatch' };
+
+/**
+ * Claims (scope, key) for one request. The primary key settles races: of two concurrent requests
+ * with the same key one runs, the other sees it in progress; a later retry replays the stored answer.
+ */
+export async function beginIdempotent(db: Executor, scope: string, key: string, requestHash: string): Promise<IdempotencyBegin> {
+  const inserted = await db
+    .insertInto('idempotency_record')
+    .values({ scope, key, request_hash: requestHash })
+    .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (inserted) return { kind: 'new' };
+  const row = await db.selectFrom('idempotency_record').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+  if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+  if (row.status === null) return { kind: 'in_progress' };
+  return { kind: 'replay', status: row.status, body: row.body };
+}
+
+export async function completeIdempotent(db: Executor, scope: string, key: string, status: number, body: unknown): Promise<void> {
+  await db
+    .updateTable('idempotency_record')
+    .set({ status, body: body === undefined ? null : JSON.stringify(body) })
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .execute();
+}
+
+/** Forgets a key whose request failed on our side, so the client's retry runs again. */
+export async function abandonIdempotent(db: Executor, scope: string, key: string): Promise<void> {
+  await db.deleteFrom('idempotency_record').where('scope', '=', scope).where('key', '=', key).where('status', 'is', null).execute();
+}

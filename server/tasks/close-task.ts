@@ -1,0 +1,65 @@
+import type { Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { RecordedOutcome } from '../contracts/tasks.ts';
+import type { Database } from '../db/create-db.ts';
+import type { ChangeRecorder } from '../events/task-change.ts';
+import { actorName } from '../events/task-change.ts';
+import type { Actor } from '../http/actor.ts';
+import { insertOutcome, updateTask } from './tasks.repository.ts';
+
+function outcomeData(outcome: RecordedOutcome): Record<string, string> {
+  switch (outcome.type) {
+    case 'dispatch_unit':
+      return { outcomeType: outcome.type, unitLevel: outcome.unitLevel, urgency: outcome.urgency, reason: outcome.reason };
+    case 'phone_advice':
+      return { outcomeType: outcome.type, advice: outcome.advice };
+    case 'redirect':
+      return { outcomeType: outcome.type, target: outcome.target };
+    case 'cancelled':
+      return { outcomeType: outcome.type };
+  }
+}
+
+/**
+ * Records an outcome row and points the task at it: closing it, or (with `amends`) replacing the
+ * current outcome of a closed task. A unit dispatch creates the dispatch request for the ERC in the
+ * same transaction. Free text (rationale, notes) goes to the outcome row, never to events or audit.
+ */
+export async function recordOutcome(
+  trx: Transaction<Database>,
+  changes: ChangeRecorder,
+  actor: Actor,
+  taskId: string,
+  outcome: RecordedOutcome,
+  amends?: { outcomeId: string; reason: string },
+): Promise<void> {
+  const { id: outcomeId } = await insertOutcome(trx, {
+    taskId,
+    type: outcome.type,
+    details: outcome,
+    recordedById: actor.kind === 'user' || actor.kind === 'integration' ? actor.id : null,
+    recordedByName: actorName(actor),
+    ...(amends ? { amendsId: amends.outcomeId, amendmentReason: amends.reason } : {}),
+  });
+  const task = await updateTask(trx, taskId, {
+    state: 'closed',
+    outcome_type: outcome.type,
+    current_outcome_id: outcomeId,
+    ...(amends
+      ? {}
+      : { closed_at: sql<Date>`now()`, claimed_by: null, claimed_at: null, heartbeat_at: null, callback_due_at: null }),
+  });
+  if (outcome.type === 'dispatch_unit') {
+    await trx
+      .insertInto('dispatch_request')
+      .values({ task_id: taskId, outcome_id: outcomeId, unit_level: outcome.unitLevel, urgency: outcome.urgency, reason: outcome.reason })
+      .execute();
+  }
+  const data = outcomeData(outcome);
+  await changes.record({
+    task,
+    type: amends ? 'task.outcome_amended' : outcome.type === 'cancelled' ? 'task.cancelled' : 'task.closed',
+    data,
+    audit: { action: amends ? 'task.outcome_amend' : outcome.type === 'cancelled' ? 'task.cancel' : 'task.outcome', details: data },
+  });
+}

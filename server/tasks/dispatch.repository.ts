@@ -1,0 +1,53 @@
+import type { LifecycleConfig } from '../config.ts';
+import type { DispatchRequestDto } from '../contracts/tasks.ts';
+import { UNIT_LEVELS } from '../contracts/tasks.ts';
+import { Urgency } from '../contracts/reference.ts';
+import { z } from 'zod';
+import type { Executor } from '../audit/audit.repository.ts';
+
+function selectDispatchRequests(db: Executor) {
+  return db
+    .selectFrom('dispatch_request as d')
+    .innerJoin('task', 'task.id', 'd.task_id')
+    .innerJoin('municipality', 'municipality.id', 'task.municipality_id')
+    .selectAll('d')
+    .select(['task.erc_task_id', 'task.address', 'municipality.name as municipality_name']);
+}
+
+export type DispatchRow = Awaited<ReturnType<ReturnType<typeof selectDispatchRequests>['executeTakeFirstOrThrow']>>;
+
+export function listDispatchRequests(db: Executor, status: 'open' | 'all') {
+  let q = selectDispatchRequests(db).orderBy('d.requested_at');
+  if (status === 'open') q = q.where('d.acknowledged_at', 'is', null);
+  return q.limit(1000).execute();
+}
+
+export function listDispatchRequestsForTask(db: Executor, taskId: string) {
+  return selectDispatchRequests(db).where('d.task_id', '=', taskId).orderBy('d.requested_at').execute();
+}
+
+export function findDispatchRequest(db: Executor, id: string) {
+  return selectDispatchRequests(db).where('d.id', '=', id).executeTakeFirst();
+}
+
+export function lockDispatchRequest(db: Executor, id: string) {
+  return db.selectFrom('dispatch_request').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function toDispatchRequestDto(row: DispatchRow, config: LifecycleConfig): DispatchRequestDto {
+  const waitedMs = (row.acknowledged_at?.getTime() ?? Date.now()) - row.requested_at.getTime();
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    ercTaskId: row.erc_task_id,
+    unitLevel: z.enum(UNIT_LEVELS).parse(row.unit_level),
+    urgency: Urgency.parse(row.urgency),
+    reason: row.reason,
+    municipality: row.municipality_name,
+    address: row.address,
+    requestedAt: row.requested_at.toISOString(),
+    acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+    secondsToAcknowledge: row.acknowledged_at ? Math.round(waitedMs / 1000) : null,
+    overdue: row.acknowledged_at === null && waitedMs > config.dispatchAckMinutes * 60_000,
+  };
+}

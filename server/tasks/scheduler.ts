@@ -1,0 +1,149 @@
+import { sql, type Transaction } from 'kysely';
+import type { Config, LifecycleConfig } from '../config.ts';
+import type { Database, Db } from '../db/create-db.ts';
+import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
+import { NO_REQUEST, SYSTEM } from '../http/actor.ts';
+import type { Logger } from '../logger.ts';
+import type { Publisher } from '../realtime/publisher.ts';
+
+type Trx = Transaction<Database>;
+
+// One lock id for "the scheduler tick": any node may run a tick, never two at once.
+const SCHEDULER_LOCK = 0x64746b31; // "dtk1"
+
+/** Unreached patients close to the response limit: the safety net sends a unit. */
+async function escalateNearDeadline(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
+  const rows = await trx
+    .updateTable('task')
+    .set({ escalated_at: sql`now()`, escalation_reason: 'response_limit', version: sql`version + 1`, updated_at: sql`now()` })
+    .where('state', 'in', ['queued', 'callback_pending', 'in_assessment'])
+    .where('escalated_at', 'is', null)
+    .where('answered_at', 'is', null)
+    .where(sql<boolean>`received_at + make_interval(mins => ${config.responseLimitMinutes - config.safetyMarginMinutes}) <= now()`)
+    .returning(['id', 'version', 'state'])
+    .execute();
+  for (const task of rows) {
+    await changes.record({ task, type: 'task.escalated', data: { reason: 'response_limit' }, audit: { action: 'task.escalate', details: { reason: 'response_limit' } } });
+  }
+  return rows.length;
+}
+
+/** Call-backs whose latest call time has come: flagged once, so the queue and shift leaders see them. */
+async function flagDueCallbacks(trx: Trx, changes: ChangeRecorder): Promise<number> {
+  const rows = await trx
+    .updateTable('task')
+    .set({ callback_due_flagged_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('state', '=', 'callback_pending')
+    .where('callback_due_flagged_at', 'is', null)
+    .where('callback_due_at', '<=', sql<Date>`now()`)
+    .returning(['id', 'version', 'state'])
+    .execute();
+  for (const task of rows) await changes.record({ task, type: 'task.callback_due', audit: { action: 'task.callback_due' } });
+  return rows.length;
+}
+
+/** Claims whose client went silent: shown as stale to shift leaders; never released by the system. */
+async function flagStaleClaims(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
+  const rows = await trx
+    .updateTable('task')
+    .set({ stale_flagged_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('state', '=', 'in_assessment')
+    .where('stale_flagged_at', 'is', null)
+    .where(sql<boolean>`heartbeat_at < now() - make_interval(secs => ${config.claimStaleSeconds})`)
+    .returning(['id', 'version', 'state', 'claimed_by'])
+    .execute();
+  for (const task of rows) {
+    await changes.record({ task, type: 'task.claim_stale', audience: 'shift_leader', data: { holder: task.claimed_by }, audit: { action: 'task.claim_stale' } });
+  }
+  return rows.length;
+}
+
+/** Waiting-time targets crossed by patients not yet reached: one event per target crossed. */
+async function flagWaitBreaches(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
+  const targets = config.waitTargetsMinutes;
+  const levelSql = sql<number>`(${sql.join(targets.map((m) => sql`(received_at + make_interval(mins => ${m}) <= now())::int`), sql` + `)})`;
+  const rows = await trx
+    .updateTable('task')
+    .set({ breach_level: levelSql, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('state', '<>', 'closed')
+    .where('answered_at', 'is', null)
+    .where(sql<boolean>`${levelSql} > breach_level`)
+    .returning(['id', 'version', 'state', 'breach_level'])
+    .execute();
+  for (const task of rows) {
+    const minutes = targets[task.breach_level - 1] ?? null;
+    await changes.record({ task, type: 'task.wait_breached', data: { level: task.breach_level, targetMinutes: minutes }, audit: { action: 'task.wait_breach', details: { targetMinutes: minutes } } });
+  }
+  return rows.length;
+}
+
+/** Dispatch requests the ERC has not acknowledged in time: flagged to shift leaders once. */
+async function flagUnacknowledgedDispatches(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
+  const rows = await trx
+    .updateTable('dispatch_request')
+    .set({ overdue_flagged_at: sql`now()` })
+    .where('acknowledged_at', 'is', null)
+    .where('overdue_flagged_at', 'is', null)
+    .where(sql<boolean>`requested_at < now() - make_interval(mins => ${config.dispatchAckMinutes})`)
+    .returning(['id', 'task_id'])
+    .execute();
+  for (const request of rows) {
+    const task = await trx.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', request.task_id).executeTakeFirstOrThrow();
+    await changes.record({ task, type: 'dispatch.unacknowledged', audience: 'shift_leader', data: { dispatchRequestId: request.id }, audit: { action: 'dispatch.unacknowledged', details: { dispatchRequestId: request.id } } });
+  }
+  return rows.length;
+}
+
+export interface TickResult {
+  ran: boolean;
+  escalated: number;
+  callbacksDue: number;
+  staleClaims: number;
+  waitBreaches: number;
+  unacknowledgedDispatches: number;
+}
+
+/**
+ * One pass of the background rules, as the `system` actor, on one node at a time (a transaction
+ * advisory lock). Every rule is a conditional update on state in the database, so a pass after a
+ * restart, or a second node's pass right after, finds exactly what is still to do.
+ */
+export async function runSchedulerTick(db: Db, publisher: Publisher, config: LifecycleConfig): Promise<TickResult> {
+  return runTaskTransaction(db, publisher, SYSTEM, NO_REQUEST, async (trx, changes) => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SCHEDULER_LOCK}) as locked`.execute(trx);
+    if (!rows[0]?.locked) return { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0 };
+    const escalated = await escalateNearDeadline(trx, changes, config);
+    const callbacksDue = await flagDueCallbacks(trx, changes);
+    const staleClaims = await flagStaleClaims(trx, changes, config);
+    const waitBreaches = await flagWaitBreaches(trx, changes, config);
+    const unacknowledgedDispatches = await flagUnacknowledgedDispatches(trx, changes, config);
+    await trx.deleteFrom('idempotency_record').where('created_at', '<', sql<Date>`now() - interval '24 hours'`).execute();
+    return { ran: true, escalated, callbacksDue, staleClaims, waitBreaches, unacknowledgedDispatches };
+  });
+}
+
+/** Runs ticks on an interval until stopped; a slow tick delays the next, a failed one is logged and retried. */
+export function startScheduler(db: Db, publisher: Publisher, config: Config, logger: Logger): { stop(): Promise<void> } {
+  let current: Promise<void> | undefined;
+  const tick = async () => {
+    try {
+      const result = await runSchedulerTick(db, publisher, config.lifecycle);
+      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches;
+      if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');
+    } finally {
+      current = undefined;
+    }
+  };
+  const timer = setInterval(() => {
+    current ??= tick();
+  }, config.scheduler.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { LifecycleConfig } from '../config.ts';
+import { AssessmentFields, PatientSex, TaskState, type TaskEventDto, type TaskSummary } from '../contracts/tasks.ts';
+import { Urgency } from '../contracts/reference.ts';
+import type { EventRow } from '../events/events.repository.ts';
+import type { TaskSummaryRow } from './tasks.repository.ts';
+
+const Source = z.enum(['erc', 'manual', 'import']);
+const OutcomeType = z.enum(['dispatch_unit', 'phone_advice', 'redirect', 'cancelled']);
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** A claim is stale when its holder's client stopped sending heartbeats: shown, never released silently. */
+export function isStale(row: { state: string; heartbeat_at: Date | null }, config: LifecycleConfig, now = Date.now()): boolean {
+  return row.state === 'in_assessment' && row.heartbeat_at !== null && now - row.heartbeat_at.getTime() > config.claimStaleSeconds * 1000;
+}
+
+export function toTaskSummary(row: TaskSummaryRow, config: LifecycleConfig): TaskSummary {
+  return {
+    id: row.id,
+    ercTaskId: row.erc_task_id,
+    state: TaskState.parse(row.state),
+    version: row.version,
+    source: Source.parse(row.source),
+    receivedAt: row.received_at.toISOString(),
+    urgency: Urgency.parse(row.urgency),
+    taskCode: row.task_code,
+    taskLabel: row.task_label,
+    taskName: row.code_name_fi && row.code_name_en ? { fi: row.code_name_fi, en: row.code_name_en } : null,
+    taskCodeKnown: row.task_code_known,
+    municipality: row.municipality_name,
+    area: { id: row.area_id, name: row.area_name },
+    patientAge: row.patient_age,
+    patientSex: row.patient_sex === null ? null : PatientSex.parse(row.patient_sex),
+    summary: row.summary,
+    claimedBy: row.claimed_by && row.holder_name ? { id: row.claimed_by, displayName: row.holder_name } : null,
+    claimedAt: iso(row.claimed_at),
+    heartbeatAt: iso(row.heartbeat_at),
+    stale: isStale(row, config),
+    callbackDueAt: iso(row.callback_due_at),
+    failedCallAttempts: row.failed_call_attempts,
+    firstCallAt: iso(row.first_call_at),
+    escalatedAt: iso(row.escalated_at),
+    escalationReason: row.escalation_reason,
+    breachLevel: row.breach_level,
+    outcomeType: row.outcome_type === null ? null : OutcomeType.parse(row.outcome_type),
+    closedAt: iso(row.closed_at),
+  };
+}
+
+export function parseAssessment(value: unknown) {
+  return value === null || value === undefined ? null : AssessmentFields.parse(value);
+}
+
+export function toTaskEventDto(row: EventRow): TaskEventDto {
+  return {
+    seq: Number(row.seq),
+    taskId: row.task_id,
+    type: row.type,
+    version: row.version,
+    state: TaskState.parse(row.state),
+    at: row.at.toISOString(),
+    actor: row.actor_name,
+    data: typeof row.data === 'object' && row.data !== null && !Array.isArray(row.data) ? row.data : {},
+  };
+}

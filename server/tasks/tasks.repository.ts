@@ -1,0 +1,178 @@
+import { sql, type UpdateObject } from 'kysely';
+import type { Database } from '../db/create-db.ts';
+import type { Executor } from '../audit/audit.repository.ts';
+import type { TaskState } from '../contracts/tasks.ts';
+
+/** Task rows joined with the names the queue shows. */
+export function selectTaskSummaries(db: Executor) {
+  return db
+    .selectFrom('task')
+    .innerJoin('municipality', 'municipality.id', 'task.municipality_id')
+    .innerJoin('area', 'area.id', 'task.area_id')
+    .leftJoin('task_code', 'task_code.code', 'task.task_code')
+    .leftJoin('app_user as holder', 'holder.id', 'task.claimed_by')
+    .selectAll('task')
+    .select([
+      'municipality.name as municipality_name',
+      'area.name as area_name',
+      'task_code.name_fi as code_name_fi',
+      'task_code.name_en as code_name_en',
+      'holder.display_name as holder_name',
+    ]);
+}
+
+export type TaskSummaryRow = Awaited<ReturnType<ReturnType<typeof selectTaskSummaries>['executeTakeFirstOrThrow']>>;
+
+export function findTaskSummary(db: Executor, id: string) {
+  return selectTaskSummaries(db).where('task.id', '=', id).executeTakeFirst();
+}
+
+export function listTaskSummaries(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; limit: number }) {
+  let query = selectTaskSummaries(db)
+    .where('task.state', 'in', filter.states)
+    // The queue order: escalated first, then by the time the next call is due (call-backs) or the
+    // task arrived (new tasks), oldest first.
+    .orderBy(sql`task.escalated_at is null`)
+    .orderBy(sql`coalesce(task.callback_due_at, task.received_at)`)
+    .orderBy('task.received_at')
+    .limit(filter.limit);
+  if (filter.areaId) query = query.where('task.area_id', '=', filter.areaId);
+  return query.execute();
+}
+
+export function findMunicipalityByName(db: Executor, name: string) {
+  return db
+    .selectFrom('municipality')
+    .innerJoin('area', 'area.id', 'municipality.area_id')
+    .select(['municipality.id', 'municipality.area_id'])
+    .where(sql<boolean>`lower(municipality.name) = lower(${name})`)
+    .where('municipality.active', '=', true)
+    .executeTakeFirst();
+}
+
+export async function isKnownTaskCode(db: Executor, code: string): Promise<boolean> {
+  const row = await db.selectFrom('task_code').select('code').where('code', '=', code).where('active', '=', true).executeTakeFirst();
+  return row !== undefined;
+}
+
+export function findTaskByErcId(db: Executor, ercTaskId: string) {
+  return db.selectFrom('task').selectAll().where('erc_task_id', '=', ercTaskId).executeTakeFirst();
+}
+
+export function lockTask(db: Executor, id: string) {
+  return db.selectFrom('task').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export type TaskRow = NonNullable<Awaited<ReturnType<typeof lockTask>>>;
+
+/**
+ * Claims a waiting task for a user: succeeds for exactly one caller, whatever the concurrency;
+ * undefined means the task was not waiting.
+ */
+export function claimTask(db: Executor, id: string, userId: string) {
+  return db
+    .updateTable('task')
+    .set({
+      state: 'in_assessment',
+      claimed_by: userId,
+      claimed_at: sql`now()`,
+      heartbeat_at: sql`now()`,
+      stale_flagged_at: null,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .where('state', 'in', ['queued', 'callback_pending'])
+    .returning(['id', 'version', 'state'])
+    .executeTakeFirst();
+}
+
+/** Claims the top of the queue; SKIP LOCKED gives concurrent callers different tasks. */
+export function claimNextTask(db: Executor, userId: string, areaId: string | undefined) {
+  let next = db
+    .selectFrom('task')
+    .select('id')
+    .where('state', 'in', ['queued', 'callback_pending'])
+    .orderBy(sql`escalated_at is null`)
+    .orderBy(sql`coalesce(callback_due_at, received_at)`)
+    .orderBy('received_at')
+    .limit(1)
+    .forUpdate()
+    .skipLocked();
+  if (areaId) next = next.where('area_id', '=', areaId);
+  return db
+    .updateTable('task')
+    .set({
+      state: 'in_assessment',
+      claimed_by: userId,
+      claimed_at: sql`now()`,
+      heartbeat_at: sql`now()`,
+      stale_flagged_at: null,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
+    .where('state', 'in', ['queued', 'callback_pending'])
+    .returning(['id', 'version', 'state'])
+    .executeTakeFirst();
+}
+
+/** Applies a change and moves the version on; call with the row locked or the condition in `where`. */
+export function updateTask(db: Executor, id: string, changes: UpdateObject<Database, 'task'>) {
+  return db
+    .updateTable('task')
+    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .returning(['id', 'version', 'state'])
+    .executeTakeFirstOrThrow();
+}
+
+export function insertCallAttempt(db: Executor, attempt: { taskId: string; result: string; userId: string }) {
+  return db.insertInto('task_call_attempt').values({ task_id: attempt.taskId, result: attempt.result, attempted_by: attempt.userId }).execute();
+}
+
+export function listCallAttempts(db: Executor, taskId: string) {
+  return db
+    .selectFrom('task_call_attempt')
+    .innerJoin('app_user', 'app_user.id', 'task_call_attempt.attempted_by')
+    .select(['task_call_attempt.result', 'task_call_attempt.attempted_at', 'app_user.display_name'])
+    .where('task_id', '=', taskId)
+    .orderBy('attempted_at')
+    .execute();
+}
+
+export function insertOutcome(
+  db: Executor,
+  outcome: { taskId: string; type: string; details: object; recordedById: string | null; recordedByName: string; amendsId?: string; amendmentReason?: string },
+) {
+  return db
+    .insertInto('task_outcome')
+    .values({
+      task_id: outcome.taskId,
+      type: outcome.type,
+      details: JSON.stringify(outcome.details),
+      recorded_by_id: outcome.recordedById,
+      recorded_by_name: outcome.recordedByName,
+      amends_id: outcome.amendsId ?? null,
+      amendment_reason: outcome.amendmentReason ?? null,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+}
+
+export function listOutcomes(db: Executor, taskId: string) {
+  return db.selectFrom('task_outcome').selectAll().where('task_id', '=', taskId).orderBy('recorded_at').orderBy('id').execute();
+}
+
+export function findOutcome(db: Executor, id: string) {
+  return db.selectFrom('task_outcome').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export function findActiveUser(db: Executor, id: string) {
+  return db.selectFrom('app_user').select(['id', 'role', 'display_name']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
+}
+
+export async function activeRedFlagIds(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('red_flag').select('id').where('active', '=', true).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -1,0 +1,295 @@
+import { sql, type Transaction } from 'kysely';
+import type { LifecycleConfig } from '../config.ts';
+import type {
+  AssessmentFields,
+  CallResult,
+  Outcome,
+  TaskDetail,
+  TaskQuery,
+  TaskState,
+  TaskSummary,
+} from '../contracts/tasks.ts';
+import type { Database, Db } from '../db/create-db.ts';
+import { insertAudit } from '../audit/audit.repository.ts';
+import { listTaskEvents } from '../events/events.repository.ts';
+import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
+import type { RequestContext, UserActor } from '../http/actor.ts';
+import { AppError, notFound, validationError } from '../http/errors.ts';
+import type { Publisher } from '../realtime/publisher.ts';
+import { recordOutcome } from './close-task.ts';
+import { listDispatchRequestsForTask, toDispatchRequestDto } from './dispatch.repository.ts';
+import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
+import { isStale, parseAssessment, toTaskEventDto, toTaskSummary } from './task-dto.ts';
+import * as repo from './tasks.repository.ts';
+
+const OPEN_STATES: readonly TaskState[] = ['queued', 'in_assessment', 'callback_pending'];
+type Trx = Transaction<Database>;
+
+function staleVersion(current: number): AppError {
+  return new AppError(409, 'STALE_VERSION', 'The task changed meanwhile: reload it and try again.', { currentVersion: current });
+}
+
+export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher) {
+  async function summary(id: string): Promise<TaskSummary> {
+    const row = await repo.findTaskSummary(db, id);
+    if (!row) throw notFound('Task');
+    return toTaskSummary(row, config);
+  }
+
+  async function holderError(task: repo.TaskRow): Promise<AppError> {
+    const holder = task.claimed_by ? await repo.findActiveUser(db, task.claimed_by) : undefined;
+    return new AppError(409, 'TASK_ALREADY_CLAIMED', `${holder?.display_name ?? 'Another user'} has this task.`, {
+      claimedBy: task.claimed_by ? { id: task.claimed_by, displayName: holder?.display_name ?? '' } : null,
+    });
+  }
+
+  /**
+   * Locks the task and checks that the actor may work on it now: it is open, the actor holds it
+   * (a shift leader may act on any open task), and, when given, the version is the current one.
+   */
+  async function lockForWork(
+    trx: Trx,
+    id: string,
+    actor: UserActor,
+    opts: { version?: number; requireHolder: boolean },
+  ): Promise<repo.TaskRow> {
+    const task = await repo.lockTask(trx, id);
+    if (!task) throw notFound('Task');
+    if (task.state === 'closed') throw new AppError(409, 'TASK_CLOSED', 'This task is already closed.');
+    const leader = actor.role === 'shift_leader';
+    if (opts.requireHolder || !leader) {
+      if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Take the task before working on it.');
+      if (task.claimed_by !== actor.id && !(leader && !opts.requireHolder)) throw await holderError(task);
+    }
+    if (opts.version !== undefined && opts.version !== task.version) throw staleVersion(task.version);
+    return task;
+  }
+
+  async function inTaskTransaction<T>(actor: UserActor, ctx: RequestContext, work: (trx: Trx, changes: ChangeRecorder) => Promise<T>) {
+    return runTaskTransaction(db, publisher, actor, ctx, work);
+  }
+
+  return {
+    async list(query: TaskQuery): Promise<TaskSummary[]> {
+      const states = query.state === undefined ? OPEN_STATES : Array.isArray(query.state) ? query.state : [query.state];
+      const rows = await repo.listTaskSummaries(db, { states, limit: query.limit, ...(query.areaId ? { areaId: query.areaId } : {}) });
+      return rows.map((r) => toTaskSummary(r, config));
+    },
+
+    /** Everything about a task, patient data included: every read leaves an audit row. */
+    async detail(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskDetail> {
+      const row = await repo.findTaskSummary(db, id);
+      if (!row) throw notFound('Task');
+      const [attempts, outcomes, dispatches, events] = await Promise.all([
+        repo.listCallAttempts(db, id),
+        repo.listOutcomes(db, id),
+        listDispatchRequestsForTask(db, id),
+        listTaskEvents(db, id),
+      ]);
+      await insertAudit(db, actor, ctx, { action: 'task.read', targetType: 'task', targetId: id });
+      return {
+        ...toTaskSummary(row, config),
+        address: row.address,
+        callbackPhone: row.callback_phone,
+        assessment: parseAssessment(row.assessment),
+        callAttempts: attempts.map((a) => ({ result: a.result as CallResult, at: a.attempted_at.toISOString(), by: a.display_name })),
+        outcomes: outcomes.map((o) => ({
+          id: o.id,
+          outcome: o.details as Record<string, unknown>,
+          recordedBy: o.recorded_by_name,
+          recordedAt: o.recorded_at.toISOString(),
+          amendsId: o.amends_id,
+          amendmentReason: o.amendment_reason,
+          current: o.id === row.current_outcome_id,
+        })),
+        dispatchRequests: dispatches.map((d) => toDispatchRequestDto(d, config)),
+        events: events.map(toTaskEventDto),
+      };
+    },
+
+    /** Exclusive: of any number of concurrent claims exactly one wins; the others get 409 naming the holder. */
+    async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const claimed = await repo.claimTask(trx, id, actor.id);
+        if (claimed) {
+          await changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
+          return;
+        }
+        const task = await repo.lockTask(trx, id);
+        if (!task) throw notFound('Task');
+        if (task.state === 'closed') throw new AppError(409, 'TASK_CLOSED', 'This task is already closed.');
+        // Claiming what one already holds (a retried request) is not an error.
+        if (task.claimed_by !== actor.id) throw await holderError(task);
+      });
+      return summary(id);
+    },
+
+    /** Claims the top of the queue (optionally within an area); concurrent callers never get the same task. */
+    async next(areaId: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      const id = await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const claimed = await repo.claimNextTask(trx, actor.id, areaId);
+        if (!claimed) return undefined;
+        await changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
+        return claimed.id;
+      });
+      if (!id) throw new AppError(404, 'QUEUE_EMPTY', 'No task is waiting.');
+      return summary(id);
+    },
+
+    /** Puts a held task back in the queue (as a call-back when one is due). */
+    async release(id: string, version: number, reason: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
+        if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Nobody holds this task.');
+        const updated = await repo.updateTask(trx, id, {
+          state: task.callback_due_at ? 'callback_pending' : 'queued',
+          claimed_by: null,
+          claimed_at: null,
+          heartbeat_at: null,
+          stale_flagged_at: null,
+        });
+        const data = { from: task.claimed_by };
+        await changes.record({ task: updated, type: 'task.released', data, audit: { action: 'task.release', details: { ...data, reason: reason ?? null } } });
+      });
+      return summary(id);
+    },
+
+    /** The holder's client says it still has the task open; clears a stale flag. */
+    async heartbeat(id: string, actor: UserActor, ctx: RequestContext): Promise<{ heartbeatAt: string; version: number }> {
+      return inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const task = await lockForWork(trx, id, actor, { requireHolder: true });
+        if (task.stale_flagged_at) {
+          const updated = await repo.updateTask(trx, id, { heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
+          await changes.record({ task: updated, type: 'task.claim_resumed', audience: 'shift_leader', audit: { action: 'task.claim_resumed' } });
+        } else {
+          await trx.updateTable('task').set({ heartbeat_at: sql`now()` }).where('id', '=', id).execute();
+        }
+        const row = await trx.selectFrom('task').select(['heartbeat_at', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+        return { heartbeatAt: row.heartbeat_at!.toISOString(), version: row.version };
+      });
+    },
+
+    /** A shift leader moves a task to someone (by default themself); a live claim needs a reason. */
+    async reassign(
+      id: string,
+      input: { version: number; assigneeId?: string | undefined; reason?: string | undefined },
+      actor: UserActor,
+      ctx: RequestContext,
+    ): Promise<TaskSummary> {
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
+        const assigneeId = input.assigneeId ?? actor.id;
+        const assignee = await repo.findActiveUser(trx, assigneeId);
+        if (!assignee || (assignee.role !== 'nurse' && assignee.role !== 'shift_leader')) {
+          throw validationError([{ path: 'body.assigneeId', message: 'Not an active nurse or shift leader' }]);
+        }
+        const liveClaim = task.state === 'in_assessment' && !isStale(task, config);
+        if (liveClaim && !input.reason) {
+          throw new AppError(422, 'REASON_REQUIRED', 'The current holder is active: give a reason for taking the task from them.', [
+            { path: 'body.reason', message: 'Required while the claim is live' },
+          ]);
+        }
+        const updated = await repo.updateTask(trx, id, {
+          state: 'in_assessment',
+          claimed_by: assigneeId,
+          claimed_at: sql<Date>`now()`,
+          heartbeat_at: sql<Date>`now()`,
+          stale_flagged_at: null,
+        });
+        const data = { from: task.claimed_by, to: assigneeId, wasStale: task.state === 'in_assessment' && !liveClaim };
+        await changes.record({ task: updated, type: 'task.reassigned', data, audit: { action: 'task.reassign', details: { ...data, reason: input.reason ?? null } } });
+      });
+      return summary(id);
+    },
+
+    /**
+     * Records a call. Answered: the nurse goes on with the assessment. Unanswered: the task goes back
+     * to the queue with its next call due, unless the safety net fires, in which case the nurse keeps
+     * it to record the unit dispatch and shift leaders are told.
+     */
+    async callAttempt(id: string, result: CallResult, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const task = await lockForWork(trx, id, actor, { requireHolder: true });
+        await repo.insertCallAttempt(trx, { taskId: id, result, userId: actor.id });
+        const firstCall = task.first_call_at ? {} : { first_call_at: sql<Date>`now()` };
+        if (result === 'answered') {
+          const updated = await repo.updateTask(trx, id, { ...firstCall, answered_at: task.answered_at ?? sql<Date>`now()`, callback_due_at: null });
+          await changes.record({ task: updated, type: 'task.call_attempted', data: { result }, audit: { action: 'task.call_attempt', details: { result } } });
+          return;
+        }
+        const decision = decideAfterFailedCall(
+          { failedCallAttempts: task.failed_call_attempts, receivedAt: task.received_at, escalated: task.escalated_at !== null },
+          result,
+          config,
+          new Date(),
+        );
+        const escalated = decision.escalate !== null || task.escalated_at !== null;
+        const updated = await repo.updateTask(trx, id, {
+          ...firstCall,
+          failed_call_attempts: decision.failedCallAttempts,
+          ...(decision.escalate ? { escalated_at: sql<Date>`now()`, escalation_reason: decision.escalate } : {}),
+          ...(escalated
+            ? { callback_due_at: null }
+            : { state: 'callback_pending', callback_due_at: decision.callbackDueAt, callback_due_flagged_at: null, claimed_by: null, claimed_at: null, heartbeat_at: null, stale_flagged_at: null }),
+        });
+        const data = { result, failedCallAttempts: decision.failedCallAttempts, callbackDueAt: escalated ? null : decision.callbackDueAt.toISOString() };
+        await changes.record({ task: updated, type: 'task.call_attempted', data, audit: { action: 'task.call_attempt', details: data } });
+        if (decision.escalate) {
+          await changes.record({
+            task: updated,
+            type: 'task.escalated',
+            data: { reason: decision.escalate },
+            audit: { action: 'task.escalate', details: { reason: decision.escalate } },
+          });
+        }
+      });
+      return summary(id);
+    },
+
+    /** Saves the assessment draft (any time while the task is held). */
+    async saveAssessment(id: string, version: number, assessment: AssessmentFields, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      const known = await repo.activeRedFlagIds(db);
+      const unknown = assessment.redFlags.filter((f) => !known.has(f));
+      if (unknown.length > 0) throw validationError(unknown.map((f) => ({ path: 'body.redFlags', message: `Unknown red flag "${f}"` })));
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        await lockForWork(trx, id, actor, { version, requireHolder: false });
+        const updated = await repo.updateTask(trx, id, { assessment: JSON.stringify(assessment) });
+        const data = { redFlags: assessment.redFlags.length };
+        await changes.record({ task: updated, type: 'task.assessment_saved', data, audit: { action: 'task.assessment_save', details: data } });
+      });
+      return summary(id);
+    },
+
+    /** Closes the task with its one outcome; a unit dispatch also creates the ERC's dispatch request. */
+    async recordOutcome(id: string, version: number, outcome: Outcome, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
+        assertOutcomeAllowed({ escalated: task.escalated_at !== null, assessment: parseAssessment(task.assessment) }, outcome);
+        await recordOutcome(trx, changes, actor, id, outcome);
+      });
+      return summary(id);
+    },
+
+    /**
+     * Replaces the outcome of a closed task with a new one, keeping the old as history. Allowed to
+     * the one who recorded the current outcome and to shift leaders.
+     */
+    async amendOutcome(id: string, input: { version: number; reason: string; outcome: Outcome }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+        const task = await repo.lockTask(trx, id);
+        if (!task) throw notFound('Task');
+        if (task.state !== 'closed' || !task.current_outcome_id) throw new AppError(409, 'TASK_NOT_CLOSED', 'Only a closed task has an outcome to amend.');
+        if (task.outcome_type === 'cancelled') throw new AppError(409, 'TASK_CANCELLED', 'A task cancelled by the ERC has no outcome to amend.');
+        if (input.version !== task.version) throw staleVersion(task.version);
+        const current = await repo.findOutcome(trx, task.current_outcome_id);
+        if (actor.role !== 'shift_leader' && current.recorded_by_id !== actor.id) {
+          throw new AppError(403, 'NOT_OUTCOME_AUTHOR', 'Only the nurse who recorded the outcome, or a shift leader, may amend it.');
+        }
+        assertOutcomeAllowed({ escalated: task.escalated_at !== null, assessment: parseAssessment(task.assessment) }, input.outcome);
+        await recordOutcome(trx, changes, actor, id, input.outcome, { outcomeId: current.id, reason: input.reason });
+      });
+      return summary(id);
+    },
+  };
+}
+export type TasksService = ReturnType<typeof createTasksService>;
