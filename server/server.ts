@@ -16,9 +16,14 @@ export interface RunningServer {
 
 /** Wires HTTP, Socket.IO and the app on one server, not yet listening. */
 export function createServer(handle: DbHandle, config: Config, logger: Logger): RunningServer {
-  const httpServer = http.createServer();
-  // The socket server needs the app's auth service and the app needs the publisher: resolve at connect time.
+  // The socket server needs the app's auth service and the app needs the publisher: both resolve
+  // late. The request listener must exist before Socket.IO attaches, so that Socket.IO keeps its
+  // own paths (/socket.io/, long-polling included) away from Express.
   let parts: AppParts | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (parts) parts.app(req, res);
+    else res.writeHead(503).end();
+  });
   const io = createSocketServer(
     httpServer,
     (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
@@ -27,7 +32,6 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
   );
   const publisher = createPublisher(io);
   parts = createApp({ db: handle.db, config, logger, publisher });
-  httpServer.on('request', parts.app);
   const scheduler = config.scheduler.enabled ? startScheduler(handle.db, publisher, config, logger) : undefined;
 
   let closing: Promise<void> | undefined;

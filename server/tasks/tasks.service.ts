@@ -36,8 +36,8 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     return toTaskSummary(row, config);
   }
 
-  async function holderError(task: repo.TaskRow): Promise<AppError> {
-    const holder = task.claimed_by ? await repo.findActiveUser(db, task.claimed_by) : undefined;
+  async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
+    const holder = task.claimed_by ? await repo.findActiveUser(trx, task.claimed_by) : undefined;
     return new AppError(409, 'TASK_ALREADY_CLAIMED', `${holder?.display_name ?? 'Another user'} has this task.`, {
       claimedBy: task.claimed_by ? { id: task.claimed_by, displayName: holder?.display_name ?? '' } : null,
     });
@@ -59,7 +59,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     const leader = actor.role === 'shift_leader';
     if (opts.requireHolder || !leader) {
       if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Take the task before working on it.');
-      if (task.claimed_by !== actor.id && !(leader && !opts.requireHolder)) throw await holderError(task);
+      if (task.claimed_by !== actor.id && !(leader && !opts.requireHolder)) throw await holderError(trx, task);
     }
     if (opts.version !== undefined && opts.version !== task.version) throw staleVersion(task.version);
     return task;
@@ -119,7 +119,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         if (!task) throw notFound('Task');
         if (task.state === 'closed') throw new AppError(409, 'TASK_CLOSED', 'This task is already closed.');
         // Claiming what one already holds (a retried request) is not an error.
-        if (task.claimed_by !== actor.id) throw await holderError(task);
+        if (task.claimed_by !== actor.id) throw await holderError(trx, task);
       });
       return summary(id);
     },

@@ -83,6 +83,35 @@ async function logIn(username: string, password: string): Promise<void> {
   await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
 }
 
+/** Logs in over the API (as another device would) and returns the session cookie. */
+async function apiLogin(username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!cookie) throw new Error('login set no cookie');
+  return cookie;
+}
+
+async function userId(cookie: string, username: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/users`, { headers: { Cookie: cookie } });
+  const body = (await res.json()) as { users: { id: string; username: string }[] };
+  const user = body.users.find((u) => u.username === username);
+  if (!user) throw new Error(`no user ${username}`);
+  return user.id;
+}
+
+function patchUser(cookie: string, id: string, change: Record<string, unknown>): Promise<Response> {
+  return fetch(`${baseUrl}/api/users/${id}`, {
+    method: 'PATCH',
+    headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+}
+
 describe('client shell in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(path.join(ROOT, 'client/dist/index.html'))) {
@@ -275,8 +304,29 @@ describe('client shell in Chromium', () => {
     expect(await page.evaluate(() => window.localStorage.getItem('dtask.language'))).toBe('sv');
   });
 
+  it('follows a role change and a deactivation made by an admin, live', async () => {
+    const cookie = await apiLogin('admin', ADMIN_PASSWORD);
+    const nurseId = await userId(cookie, NURSE.username);
+    await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
+
+    // session:changed: the page reloads the user and shows the shift leader's menu.
+    expect((await patchUser(cookie, nurseId, { role: 'shift_leader' })).status).toBe(200);
+    await expectText(page.getByTestId('nav-live'), 'Belastning nu');
+    await expectText(page.getByTestId('nav-reports'), 'Rapporter');
+    await expectText(page.locator('.header-user-role'), 'Skiftansvarig');
+    await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
+
+    // session:ended: the page returns to the login page and says why.
+    expect((await patchUser(cookie, nurseId, { active: false })).status).toBe(200);
+    await expectText(page.getByRole('heading', { level: 1 }), 'Logga in');
+    await expectText(page.getByRole('status'), 'Ditt användarkonto har inaktiverats.');
+    await expectPath('/login');
+    expect(await page.getByTestId('nav-nurse').count()).toBe(0);
+
+    expect((await patchUser(cookie, nurseId, { active: true, role: 'nurse' })).status).toBe(200);
+  });
+
   it('shows the wrong-password error in the chosen language too', async () => {
-    await page.getByTestId('logout').click();
     await expectText(page.getByRole('heading', { level: 1 }), 'Logga in');
     await page.getByLabel('Användarnamn', { exact: true }).fill(NURSE.username);
     await page.getByLabel('Lösenord', { exact: true }).fill('wrong-password-here');

@@ -1,0 +1,117 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { UserDto } from '../../../server/contracts/auth.ts';
+import { AdminPage } from '../features/admin/components/admin-page.tsx';
+import { LoginPage } from '../features/auth/components/login-page.tsx';
+import { LiveLoadPage } from '../features/live-load/components/live-load-page.tsx';
+import { NurseConsolePage } from '../features/nurse-console/components/nurse-console-page.tsx';
+import { ReportsPage } from '../features/reports/components/reports-page.tsx';
+import { ErrorMessage } from '../lib/error-message.tsx';
+import { Link } from '../lib/link.tsx';
+import { navigate, usePathname } from '../lib/navigation.ts';
+import { homePathFor, resolveRoute, type PageId } from './routes.ts';
+import { Shell } from './shell.tsx';
+import { useSession } from './use-session.ts';
+
+export function App() {
+  const { t } = useTranslation();
+  const { session, retry, loggedIn, logout } = useSession();
+
+  if (session.status === 'loading') {
+    return (
+      <Shell user={null}>
+        <p className="muted loading">{t('app.loading')}</p>
+      </Shell>
+    );
+  }
+  if (session.status === 'failed') {
+    return (
+      <Shell user={null}>
+        <section className="page">
+          <h1>{t('app.startFailed')}</h1>
+          <ErrorMessage error={session.error} />
+          <button type="button" className="button button-primary" onClick={() => void retry()}>
+            {t('app.retry')}
+          </button>
+        </section>
+      </Shell>
+    );
+  }
+  if (session.status === 'anonymous') {
+    return (
+      <Shell user={null}>
+        <LoginPage onLoggedIn={loggedIn} notice={session.notice} />
+      </Shell>
+    );
+  }
+  return (
+    <Shell user={session.user} onLogout={() => void logout()}>
+      <Routed user={session.user} />
+    </Shell>
+  );
+}
+
+function Routed({ user }: { user: UserDto }) {
+  const pathname = usePathname();
+  const resolved = resolveRoute(pathname, user.role);
+  const redirectTo = resolved.kind === 'redirect' ? resolved.to : null;
+
+  useEffect(() => {
+    if (redirectTo) navigate(redirectTo, { replace: true });
+  }, [redirectTo]);
+
+  // After moving to another page, put keyboard and screen-reader focus on its heading.
+  const firstPath = useRef(pathname);
+  useEffect(() => {
+    if (pathname === firstPath.current) return;
+    firstPath.current = '';
+    document.getElementById('page-title')?.focus();
+  }, [pathname]);
+
+  switch (resolved.kind) {
+    case 'redirect':
+      return null;
+    case 'forbidden':
+      return <Notice kind="notAvailable" home={homePathFor(user.role)} />;
+    case 'not-found':
+      return <Notice kind="notFound" home={homePathFor(user.role)} />;
+    case 'page':
+      return <PageView page={resolved.page} user={user} />;
+  }
+}
+
+function PageView({ page, user }: { page: PageId; user: UserDto }) {
+  switch (page) {
+    case 'nurse':
+      return <NurseConsolePage />;
+    case 'live':
+      return <LiveLoadPage />;
+    case 'reports':
+      return <ReportsPage />;
+    case 'admin-users':
+      return <AdminPage section="users" currentUserId={user.id} />;
+    case 'admin-keys':
+      return <AdminPage section="keys" currentUserId={user.id} />;
+    case 'admin-audit':
+      return <AdminPage section="audit" currentUserId={user.id} />;
+    case 'admin-reference':
+      return <AdminPage section="reference" currentUserId={user.id} />;
+  }
+}
+
+function Notice({ kind, home }: { kind: 'notAvailable' | 'notFound'; home: string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        {t(`pages.${kind}.title`)}
+      </h1>
+      <p className="lead" data-testid="page-notice">
+        {t(`pages.${kind}.body`)}
+      </p>
+      <p>
+        <Link to={home}>{t('pages.home')}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from '../../../lib/link.tsx';
+import { AuditSection } from './audit-section.tsx';
+import { IntegrationKeysSection } from './integration-keys-section.tsx';
+import { ReferenceSection } from './reference-section.tsx';
+import { UsersSection } from './users-section.tsx';
+
+export type AdminSection = 'users' | 'keys' | 'audit' | 'reference';
+
+const SECTIONS: readonly AdminSection[] = ['users', 'keys', 'audit', 'reference'];
+
+interface AdminPageProps {
+  section: AdminSection;
+  currentUserId: string;
+}
+
+/** Administration: users, integration keys, the audit log and reference data, one section at a time. */
+export function AdminPage({ section, currentUserId }: AdminPageProps) {
+  const { t } = useTranslation();
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <h1 id="page-title" tabIndex={-1}>
+        {t('admin.title')}
+      </h1>
+      <nav className="tabs" aria-label={t('admin.sectionNav')}>
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s}>
+              <Link to={`/admin/${s}`} data-testid={`admin-tab-${s}`}>
+                {t(`admin.sections.${s}`)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {section === 'users' && <UsersSection currentUserId={currentUserId} />}
+      {section === 'keys' && <IntegrationKeysSection />}
+      {section === 'audit' && <AuditSection />}
+      {section === 'reference' && <ReferenceSection />}
+    </section>
+  );
+}

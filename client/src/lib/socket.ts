@@ -1,0 +1,122 @@
+import { useSyncExternalStore } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, SessionEndedEvent } from '../../../server/contracts/realtime.ts';
+
+export type ConnectionState = 'offline' | 'connecting' | 'connected';
+
+export interface RealtimeHandlers {
+  /** The server ended this session (logout elsewhere, deactivation, password change). */
+  onSessionEnded(event: SessionEndedEvent): void;
+  /** The user's role or name changed: reload the user, then call reconnectIfStale(). */
+  onSessionChanged(): void;
+  /** The server closed or refused the socket: the session may have ended; the app should check. */
+  onSessionInDoubt(): void;
+}
+
+type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const RETRY_AFTER_REFUSAL_MS = 5_000;
+
+let socket: AppSocket | null = null;
+let state: ConnectionState = 'offline';
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+/** Set by session:changed, cleared by a new connection: the rooms of this connection are out of date. */
+let stale = false;
+const listeners = new Set<() => void>();
+
+function setState(next: ConnectionState): void {
+  if (next === state) return;
+  state = next;
+  for (const listener of listeners) listener();
+}
+
+/**
+ * Opens the Socket.IO connection for the logged-in user (the session cookie authenticates it) and
+ * keeps it open: socket.io retries transport failures itself, and this module retries after the
+ * server closed or refused the socket. Calling it again replaces the previous connection.
+ */
+export function connectRealtime(handlers: RealtimeHandlers): void {
+  disconnectRealtime();
+  // WebSocket only: the server's Express app also answers /socket.io/ long-polling requests (with a
+  // 404), which breaks the polling transport (see the note handed over with this client).
+  const s: AppSocket = io({ withCredentials: true, transports: ['websocket'] });
+  socket = s;
+  setState('connecting');
+  s.on('connect', () => {
+    stale = false;
+    setState('connected');
+  });
+  s.io.on('reconnect_attempt', () => setState('connecting'));
+  s.on('disconnect', (reason) => {
+    if (s.active) {
+      setState('connecting');
+      return;
+    }
+    if (reason === 'io server disconnect') {
+      // The server closes sockets when the session ends or the user changes: rejoin at once;
+      // a dead session is refused at the handshake and the app hears about it.
+      handlers.onSessionInDoubt();
+      setState('connecting');
+      s.connect();
+      return;
+    }
+    setState('offline');
+  });
+  s.on('connect_error', (err) => {
+    if (s.active) {
+      setState('connecting'); // a transport failure: socket.io retries by itself
+      return;
+    }
+    setState('offline');
+    if (err.message === 'UNAUTHENTICATED') handlers.onSessionInDoubt();
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      if (socket !== s) return;
+      setState('connecting');
+      s.connect();
+    }, RETRY_AFTER_REFUSAL_MS);
+  });
+  s.on('session:ended', (event) => handlers.onSessionEnded(event));
+  s.on('session:changed', () => {
+    stale = true;
+    handlers.onSessionChanged();
+  });
+}
+
+/** Reconnects when no new connection was made since the last session:changed, so the server joins the right rooms. */
+export function reconnectIfStale(): void {
+  const s = socket;
+  if (!s || !stale) return;
+  stale = false;
+  clearTimeout(retryTimer);
+  s.disconnect();
+  setState('connecting');
+  s.connect();
+}
+
+export function disconnectRealtime(): void {
+  clearTimeout(retryTimer);
+  stale = false;
+  const s = socket;
+  socket = null;
+  if (s) {
+    s.removeAllListeners();
+    s.io.removeAllListeners();
+    s.disconnect();
+  }
+  setState('offline');
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function getState(): ConnectionState {
+  return state;
+}
+
+/** The realtime connection's state; the component re-renders when it changes. */
+export function useConnectionState(): ConnectionState {
+  return useSyncExternalStore(subscribe, getState);
+}

@@ -1,0 +1,55 @@
+import request from 'supertest';
+import type { TestServer } from '../helpers/test-server.ts';
+
+let counter = 0;
+
+export interface IntakeBody {
+  ercTaskId: string;
+  urgency: string;
+  taskCode: string;
+  receivedAt: string;
+  municipality: string;
+  address?: string;
+  callbackPhone: string;
+  patientAge?: number;
+  patientSex?: string;
+  summary: string;
+  taskLabel?: string;
+  [extra: string]: unknown;
+}
+
+/** A valid D-task intake, received a minute ago, with a unique ERC id; override any field. */
+export function intakeBody(overrides: Partial<IntakeBody> = {}): IntakeBody {
+  counter += 1;
+  return {
+    ercTaskId: `ERC-TEST-${process.pid}-${counter}`,
+    urgency: 'D',
+    taskCode: '745',
+    receivedAt: new Date(Date.now() - 60_000).toISOString(),
+    municipality: 'Kempele',
+    address: 'Kirkkotie 1',
+    callbackPhone: '+358401234567',
+    patientAge: 84,
+    patientSex: 'female',
+    summary: 'Fell at home, cannot get up, no injuries reported',
+    ...overrides,
+  };
+}
+
+/** An integration key for the ERC side, and a client that sends it. */
+export async function ercClient(t: TestServer) {
+  const key = (await t.admin.post('/api/integration-keys').send({ name: `erc-${++counter}` })).body.key as string;
+  return {
+    key,
+    post: (path: string, body?: object) => request(t.url).post(path).set('Authorization', `Bearer ${key}`).send(body),
+    get: (path: string) => request(t.url).get(path).set('Authorization', `Bearer ${key}`),
+  };
+}
+export type ErcClient = Awaited<ReturnType<typeof ercClient>>;
+
+/** Creates a task through the intake API and returns its JSON. */
+export async function createTask(erc: ErcClient, overrides: Partial<IntakeBody> = {}) {
+  const res = await erc.post('/api/intake/tasks', intakeBody(overrides));
+  if (res.status !== 201) throw new Error(`intake failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.task as { id: string; ercTaskId: string; version: number; state: string };
+}
