@@ -3,15 +3,16 @@ import type { Config } from './config.ts';
 import type { DbHandle } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { createApp, type AppParts } from './app.ts';
-import { createPublisher } from './realtime/publisher.ts';
+import { createPublisher, type Publisher } from './realtime/publisher.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { startScheduler } from './tasks/scheduler.ts';
 
 export interface RunningServer {
   httpServer: http.Server;
   parts: AppParts;
-  /** Stop accepting, let requests finish (up to `graceMs`), close sockets, then the database. */
-  shutdown(graceMs?: number): Promise<void>;
+  publisher: Publisher;
+  /** Stop accepting, let requests finish (up to `graceMs`), close sockets, then (unless told not to) the database. */
+  shutdown(graceMs?: number, options?: { keepDb?: boolean }): Promise<void>;
 }
 
 /** Wires HTTP, Socket.IO and the app on one server, not yet listening. */
@@ -38,7 +39,8 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
   return {
     httpServer,
     parts,
-    shutdown(graceMs = 10_000) {
+    publisher,
+    shutdown(graceMs = 10_000, options = {}) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
@@ -48,7 +50,7 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
         clearTimeout(timer);
         await scheduler?.stop();
         await new Promise<void>((resolve) => io.close(() => resolve()));
-        await handle.close();
+        if (!options.keepDb) await handle.close();
       })();
       return closing;
     },

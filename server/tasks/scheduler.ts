@@ -58,7 +58,7 @@ async function flagStaleClaims(trx: Trx, changes: ChangeRecorder, config: Lifecy
   return rows.length;
 }
 
-/** Waiting-time targets crossed by patients not yet reached: one event per target crossed. */
+/** Waiting-time targets crossed by patients not yet reached: an event each time a task passes into a higher target. */
 async function flagWaitBreaches(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
   const targets = config.waitTargetsMinutes;
   const levelSql = sql<number>`(${sql.join(targets.map((m) => sql`(received_at + make_interval(mins => ${m}) <= now())::int`), sql` + `)})`;

@@ -24,13 +24,15 @@ export interface TestServer {
   userWithRole(role: Role, username?: string): Promise<{ agent: Agent; id: string; username: string }>;
   admin: Agent;
   close(): Promise<void>;
+  /** Stops this server as a process exit would, and starts a new one on the same database. */
+  restart(): Promise<TestServer>;
 }
 
 let counter = 0;
 
 /** The whole server (HTTP + Socket.IO) on a random local port, over a fresh database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const handle = await createTestDb();
+export async function startTestServer(env: Record<string, string> = {}, existing?: Awaited<ReturnType<typeof createTestDb>>): Promise<TestServer> {
+  const handle = existing ?? (await createTestDb());
   // Tests run the scheduler's ticks themselves (runSchedulerTick), so timing never decides an outcome.
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_PASSWORD, SCHEDULER_ENABLED: 'false', ...env });
   const logger = createLogger(config.logLevel);
@@ -61,5 +63,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       return { agent: await login(username), id: res.body.user.id as string, username };
     },
     close: () => server.shutdown(1_000),
+    async restart() {
+      await server.shutdown(1_000, { keepDb: true });
+      return startTestServer(env, handle);
+    },
   };
 }

@@ -50,3 +50,27 @@ describe('socket connections', () => {
     socket.close();
   });
 });
+
+describe('long-polling transport', () => {
+  it('serves polling without Express interfering, and survives an unauthenticated poll', async () => {
+    const handshake = await request(t.url).get('/socket.io/?EIO=4&transport=polling');
+    expect(handshake.status).toBe(200);
+    const sid = /"sid":"([^"]+)"/.exec(handshake.text)?.[1];
+    expect(sid).toBeTruthy();
+    const [poll, post] = await Promise.all([
+      request(t.url).get(`/socket.io/?EIO=4&transport=polling&sid=${sid}`),
+      request(t.url).post(`/socket.io/?EIO=4&transport=polling&sid=${sid}`).set('Content-Type', 'text/plain').send('40'),
+    ]);
+    expect(post.status).toBe(200);
+    expect(poll.text).toContain('UNAUTHENTICATED');
+    expect((await request(t.url).get('/healthz')).status).toBe(200);
+
+    const cookie = await loginCookie('admin', ADMIN_PASSWORD);
+    const socket = connect(t.url, { transports: ['polling'], reconnection: false, extraHeaders: { Cookie: cookie } });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('connect', resolve);
+      socket.on('connect_error', reject);
+    });
+    socket.close();
+  });
+});

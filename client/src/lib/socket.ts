@@ -37,9 +37,7 @@ function setState(next: ConnectionState): void {
  */
 export function connectRealtime(handlers: RealtimeHandlers): void {
   disconnectRealtime();
-  // WebSocket only: the server's Express app also answers /socket.io/ long-polling requests (with a
-  // 404), which breaks the polling transport (see the note handed over with this client).
-  const s: AppSocket = io({ withCredentials: true, transports: ['websocket'] });
+  const s: AppSocket = io({ withCredentials: true });
   socket = s;
   setState('connecting');
   s.on('connect', () => {
