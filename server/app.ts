@@ -48,6 +48,7 @@ export interface AppParts {
 /** Builds the HTTP application; never listens, so tests can drive it directly. */
 export function createApp({ db, config, logger, publisher }: AppDeps): AppParts {
   const auth = createAuthService(db, config, publisher);
+  const intake = createIntakeService(db, config.lifecycle, publisher);
   const routes: RouteDef[] = [
     ...healthRoutes(db),
     ...authRoutes(auth, config),
@@ -55,8 +56,8 @@ export function createApp({ db, config, logger, publisher }: AppDeps): AppParts 
     ...integrationKeysRoutes(createIntegrationKeysService(db)),
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db)),
-    ...intakeRoutes(createIntakeService(db, config.lifecycle, publisher), createDispatchService(db, config.lifecycle, publisher)),
-    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher)),
+    ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
+    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
     ...eventsRoutes(db),
   ];
   const openApi = buildOpenApi(

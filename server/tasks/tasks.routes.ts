@@ -4,6 +4,7 @@ import {
   AmendmentRequest,
   AssessmentRequest,
   CallAttemptRequest,
+  IntakeRequest,
   HeartbeatResponse,
   OutcomeRequest,
   ReassignRequest,
@@ -15,6 +16,7 @@ import {
   VersionRequest,
 } from '../contracts/tasks.ts';
 import { defineRoute, type RouteDef } from '../http/route.ts';
+import type { IntakeService } from './intake.service.ts';
 import type { TasksService } from './tasks.service.ts';
 
 const CLINICAL = { kind: 'session', roles: ['nurse', 'shift_leader'] } as const;
@@ -24,8 +26,27 @@ const NextRequest = z.strictObject({ areaId: Uuid.optional() }).meta({ id: 'Next
 const conflict = { description: 'TASK_ALREADY_CLAIMED (details.claimedBy), TASK_CLOSED, TASK_NOT_CLAIMED or STALE_VERSION (details.currentVersion)' };
 const taskReply = { description: 'The task after the change', schema: TaskResponse };
 
-export function tasksRoutes(tasks: TasksService): RouteDef[] {
+export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDef[] {
   return [
+    defineRoute({
+      method: 'post',
+      path: '/api/tasks/manual',
+      summary: 'Enter a task read over the phone while the ERC interface is down (same rules as intake)',
+      tag: 'tasks',
+      access: CLINICAL,
+      body: IntakeRequest,
+      idempotent: true,
+      responses: {
+        201: { description: 'Created', schema: TaskResponse },
+        200: { description: 'Already received with the same content', schema: TaskResponse },
+        409: { description: 'DUPLICATE_ERC_TASK' },
+        422: { description: 'NOT_D_CLASS, or VALIDATION_FAILED naming the field' },
+      },
+      async handle({ body, actor, ctx }) {
+        const { task, created } = await intake.intake(body, 'manual', actor, ctx);
+        return { status: created ? 201 : 200, body: { task }, headers: { Location: `/api/tasks/${task.id}` } };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/api/tasks',

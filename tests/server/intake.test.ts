@@ -155,3 +155,19 @@ describe('cancellation by the ERC', () => {
     expect(res.body.error.details[0].path).toBe('body.reason');
   });
 });
+
+describe('manual entry while the ERC interface is down', () => {
+  it('a nurse enters a task with the same validation and duplicate check as the API', async () => {
+    const { agent } = await t.userWithRole('nurse');
+    const body = intakeBody();
+    const res = await agent.post('/api/tasks/manual').send(body);
+    expect(res.status).toBe(201);
+    expect(res.body.task).toMatchObject({ source: 'manual', state: 'queued' });
+    expect((await agent.post('/api/tasks/manual').send(body)).status).toBe(200);
+    expect((await erc.post('/api/intake/tasks', body)).status).toBe(200);
+    expect((await agent.post('/api/tasks/manual').send({ ...body, summary: 'other' })).body.error.code).toBe('DUPLICATE_ERC_TASK');
+    expect((await agent.post('/api/tasks/manual').send(intakeBody({ urgency: 'B' }))).body.error.code).toBe('NOT_D_CLASS');
+    const audit = await t.db.selectFrom('audit_log').selectAll().where('target_id', '=', res.body.task.id).executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ action: 'task.intake', actor_role: 'nurse' });
+  });
+});

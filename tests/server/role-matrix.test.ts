@@ -38,6 +38,7 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/intake/tasks/{ercTaskId}/cancel': ['integration'],
   'GET /api/intake/dispatch-requests': ['integration'],
   'POST /api/intake/dispatch-requests/{id}/ack': ['integration'],
+  'POST /api/tasks/manual': CLINICAL,
   'GET /api/tasks': CLINICAL,
   'GET /api/tasks/{id}': CLINICAL,
   'POST /api/tasks/next': CLINICAL,
