@@ -19,6 +19,8 @@ import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
 import { eventsRoutes } from './events/events.routes.ts';
+import type { LiveStatsService } from './stats/live-stats.service.ts';
+import { statsRoutes } from './stats/stats.routes.ts';
 import { createDispatchService } from './tasks/dispatch.service.ts';
 import { createIntakeService } from './tasks/intake.service.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
@@ -37,6 +39,7 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   publisher: Publisher;
+  liveStats: LiveStatsService;
 }
 
 export interface AppParts {
@@ -46,7 +49,7 @@ export interface AppParts {
 }
 
 /** Builds the HTTP application; never listens, so tests can drive it directly. */
-export function createApp({ db, config, logger, publisher }: AppDeps): AppParts {
+export function createApp({ db, config, logger, publisher, liveStats }: AppDeps): AppParts {
   const auth = createAuthService(db, config, publisher);
   const intake = createIntakeService(db, config.lifecycle, publisher);
   const routes: RouteDef[] = [
@@ -59,6 +62,7 @@ export function createApp({ db, config, logger, publisher }: AppDeps): AppParts 
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
     ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
     ...eventsRoutes(db),
+    ...statsRoutes(liveStats),
   ];
   const openApi = buildOpenApi(
     [

@@ -33,6 +33,14 @@ const EnvSchema = z.object({
   CLOCK_SKEW_SECONDS: int(0, 3600).default(120),
   SCHEDULER_INTERVAL_MS: int(200, 600_000).default(5000),
   SCHEDULER_ENABLED: bool.default(true),
+  REPORT_MIN_GROUP_SIZE: int(1, 100).default(5),
+  PHONE_HASH_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  STATS_MIN_INTERVAL_MS: int(50, 60_000).default(250),
+  STATS_POLL_MS: int(100, 60_000).default(1000),
+  STATS_FULL_INTERVAL_MS: int(1000, 3_600_000).default(15_000),
+  STAFFING_TARGET_WAIT_SECONDS: int(60, 24 * 3600).default(1800),
+  STAFFING_MAX_PROBABILITY: z.coerce.number().gt(0).lt(1).default(0.2),
+  DEFAULT_HANDLING_MINUTES: z.coerce.number().gt(0).max(240).default(15),
 });
 
 export interface Config {
@@ -51,6 +59,29 @@ export interface Config {
   readonly login: { readonly slowdownAfter: number; readonly lockAfter: number; readonly lockMinutes: number };
   readonly lifecycle: LifecycleConfig;
   readonly scheduler: { readonly enabled: boolean; readonly intervalMs: number };
+  readonly reports: ReportsConfig;
+  readonly liveStats: {
+    /** At most one stats:update per this many ms per node, however many events arrive. */
+    readonly minIntervalMs: number;
+    /** How often a node reads events committed by other nodes. */
+    readonly pollMs: number;
+    /** A full reload and push at this interval heals any drift. */
+    readonly fullIntervalMs: number;
+    readonly staffingTargetWaitSeconds: number;
+    readonly staffingMaxProbability: number;
+    /** Used for the staffing estimate until tasks closed in the last 8 h give a measured mean. */
+    readonly defaultHandlingMinutes: number;
+  };
+}
+
+export interface ReportsConfig {
+  /** A report group (area, municipality, task code) with fewer tasks in a month shows its counts as "<N>". */
+  readonly minGroupSize: number;
+  /**
+   * HMAC key for callback-number hashes (re-contact matching). Unset: a random key generated once
+   * and kept in the database. Changing it breaks matching across the change (up to 72 h of pairs).
+   */
+  readonly phoneHashKey: string | undefined;
 }
 
 export interface LifecycleConfig {
@@ -121,5 +152,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
     }),
     scheduler: Object.freeze({ enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS }),
+    reports: Object.freeze({ minGroupSize: e.REPORT_MIN_GROUP_SIZE, phoneHashKey: e.PHONE_HASH_KEY }),
+    liveStats: Object.freeze({
+      minIntervalMs: e.STATS_MIN_INTERVAL_MS,
+      pollMs: e.STATS_POLL_MS,
+      fullIntervalMs: e.STATS_FULL_INTERVAL_MS,
+      staffingTargetWaitSeconds: e.STAFFING_TARGET_WAIT_SECONDS,
+      staffingMaxProbability: e.STAFFING_MAX_PROBABILITY,
+      defaultHandlingMinutes: e.DEFAULT_HANDLING_MINUTES,
+    }),
   });
 }

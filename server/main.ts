@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const server = createServer(handle, config, logger);
+  const server = await createServer(handle, config, logger);
   await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

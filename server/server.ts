@@ -3,36 +3,58 @@ import type { Config } from './config.ts';
 import type { DbHandle } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { createApp, type AppParts } from './app.ts';
-import { createPublisher, type Publisher } from './realtime/publisher.ts';
+import { createPublisher, rooms, type Publisher } from './realtime/publisher.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
+import { createLiveStats, type LiveStatsService } from './stats/live-stats.service.ts';
 import { startScheduler } from './tasks/scheduler.ts';
 
 export interface RunningServer {
   httpServer: http.Server;
   parts: AppParts;
   publisher: Publisher;
+  liveStats: LiveStatsService;
   /** Stop accepting, let requests finish (up to `graceMs`), close sockets, then (unless told not to) the database. */
   shutdown(graceMs?: number, options?: { keepDb?: boolean }): Promise<void>;
 }
 
-/** Wires HTTP, Socket.IO and the app on one server, not yet listening. */
-export function createServer(handle: DbHandle, config: Config, logger: Logger): RunningServer {
-  // The socket server needs the app's auth service and the app needs the publisher: both resolve
-  // late. The request listener must exist before Socket.IO attaches, so that Socket.IO keeps its
-  // own paths (/socket.io/, long-polling included) away from Express.
+/** Wires HTTP, Socket.IO, the live board and the app on one server, not yet listening. */
+export async function createServer(handle: DbHandle, config: Config, logger: Logger): Promise<RunningServer> {
+  // The pieces need each other (sockets -> auth, live board -> sockets, app -> publisher): the
+  // callbacks below resolve at call time. The request listener must exist before Socket.IO
+  // attaches, so that Socket.IO keeps its own paths (/socket.io/, long-polling too) from Express.
   let parts: AppParts | undefined;
+  let liveStats: LiveStatsService | undefined;
   const httpServer = http.createServer((req, res) => {
     if (parts) parts.app(req, res);
     else res.writeHead(503).end();
   });
-  const io = createSocketServer(
-    httpServer,
-    (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
+  const io = createSocketServer(httpServer, {
+    userForToken: (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
     logger,
-    handle.pool,
+    pool: handle.pool,
+    onPresenceChange: () => liveStats?.notify(),
+  });
+  liveStats = createLiveStats(
+    handle.db,
+    config,
+    {
+      async online() {
+        // fetchSockets asks every node through the adapter, so presence is the same on each.
+        const sockets = await io.in([rooms.role('nurse'), rooms.role('shift_leader')]).fetchSockets();
+        const users = new Map(sockets.map((s) => [s.data.user.id, { id: s.data.user.id, displayName: s.data.user.displayName, role: s.data.user.role }]));
+        return [...users.values()];
+      },
+      emit(full, reduced) {
+        // Each node serves its own sockets; the adapter would otherwise repeat this on every node.
+        io.local.to(rooms.role('shift_leader')).emit('stats:update', full);
+        io.local.to(rooms.role('nurse')).emit('stats:update', reduced);
+      },
+    },
+    logger,
   );
-  const publisher = createPublisher(io);
-  parts = createApp({ db: handle.db, config, logger, publisher });
+  await liveStats.start();
+  const publisher = createPublisher(io, () => liveStats.notify());
+  parts = createApp({ db: handle.db, config, logger, publisher, liveStats });
   const scheduler = config.scheduler.enabled ? startScheduler(handle.db, publisher, config, logger) : undefined;
 
   let closing: Promise<void> | undefined;
@@ -40,6 +62,7 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
     httpServer,
     parts,
     publisher,
+    liveStats,
     shutdown(graceMs = 10_000, options = {}) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -48,6 +71,7 @@ export function createServer(handle: DbHandle, config: Config, logger: Logger): 
         const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
         await closed;
         clearTimeout(timer);
+        liveStats.stop();
         await scheduler?.stop();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         if (!options.keepDb) await handle.close();

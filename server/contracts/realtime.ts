@@ -1,3 +1,5 @@
+import type { LiveStats, NurseLiveStats } from './stats.ts';
+
 // The Socket.IO contract: both the server and the client import these types. Event names are resource:verb.
 
 export interface SessionEndedEvent {
@@ -16,6 +18,8 @@ export interface TaskChangedEvent {
 export interface ServerToClientEvents {
   /** Emitted after the change committed; seq is gapless, so a jump means: fetch /api/events?since=. */
   'task:changed': (event: TaskChangedEvent) => void;
+  /** The live load: the full figures to shift leaders, a reduced view to nurses; coalesced. */
+  'stats:update': (stats: LiveStats | NurseLiveStats) => void;
   /** This session was ended elsewhere: the client shows the login page. */
   'session:ended': (event: SessionEndedEvent) => void;
   /** The user's role or name changed: the client reloads /api/auth/me and reconnects. */

@@ -29,7 +29,8 @@ export const AUDIENCE_ROLES = {
   shift_leader: ['shift_leader'],
 } as const;
 
-export function createPublisher(io: RealtimeServer): Publisher {
+/** `afterTaskChange` runs after the task events went out (the live board catches up from it). */
+export function createPublisher(io: RealtimeServer, afterTaskChange: () => void = () => undefined): Publisher {
   return {
     sessionsEnded(sessionIds, reason) {
       if (sessionIds.length === 0) return;
@@ -46,6 +47,7 @@ export function createPublisher(io: RealtimeServer): Publisher {
       for (const { audience, ...event } of events) {
         io.to(AUDIENCE_ROLES[audience].map(rooms.role)).emit('task:changed', event);
       }
+      if (events.length > 0) afterTaskChange();
     },
   };
 }

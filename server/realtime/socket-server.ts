@@ -20,10 +20,15 @@ interface SocketData {
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  userForToken: AuthService['userForToken'],
-  logger: Logger,
-  pool?: pg.Pool,
+  deps: {
+    userForToken: AuthService['userForToken'];
+    logger: Logger;
+    pool?: pg.Pool | undefined;
+    /** A clinical user's socket came or went: presence on the live board changed. */
+    onPresenceChange(): void;
+  },
 ): RealtimeServer {
+  const { userForToken, logger, pool } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     serveClient: false,
     cors: { origin: false },
@@ -43,6 +48,8 @@ export function createSocketServer(
   io.on('connection', (socket) => {
     const { user } = socket.data;
     void socket.join([rooms.role(user.role), rooms.user(user.id), rooms.session(user.sessionId)]);
+    deps.onPresenceChange();
+    socket.on('disconnect', () => deps.onPresenceChange());
     socket.on('presence:ping', (ack) => {
       if (typeof ack === 'function') ack({ data: { at: new Date().toISOString() } });
     });

@@ -37,7 +37,7 @@ export async function startTestServer(env: Record<string, string> = {}, existing
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_PASSWORD, SCHEDULER_ENABLED: 'false', ...env });
   const logger = createLogger(config.logLevel);
   await ensureFirstAdmin(handle.db, config.adminPassword);
-  const server = createServer(handle, config, logger);
+  const server = await createServer(handle, config, logger);
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
 

@@ -51,6 +51,7 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/tasks/{id}/outcome': CLINICAL,
   'POST /api/tasks/{id}/outcome/amendments': CLINICAL,
   'GET /api/events': CLINICAL,
+  'GET /api/stats/live': CLINICAL,
 };
 
 const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799', ercTaskId: 'ERC-NOPE' };

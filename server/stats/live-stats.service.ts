@@ -1,0 +1,136 @@
+import type { Config } from '../config.ts';
+import type { LiveStats } from '../contracts/stats.ts';
+import type { Db } from '../db/create-db.ts';
+import { lastEventSeq } from '../events/events.repository.ts';
+import type { Logger } from '../logger.ts';
+import { helsinkiDate, helsinkiMidnight } from '../time/helsinki.ts';
+import { LoadModel, forNurses } from './load-model.ts';
+import { changedSince, listActiveAreas, loadBoardFacts, loadFactsFor, weekdayAverages } from './stats.repository.ts';
+
+const TREND_SAMPLES = 12 * 60;
+
+export interface LiveStatsOutput {
+  /** Clinical users with a live socket on any node. */
+  online(): Promise<{ id: string; displayName: string; role: string }[]>;
+  /** Sends the figures to this node's own sockets (each node serves its own). */
+  emit(full: LiveStats, reduced: ReturnType<typeof forNurses>): void;
+}
+
+/**
+ * This node's live load: a LoadModel fed from the shared event stream. Every node reads the same
+ * events from the database, so every node shows the same figures for the same seq. Updates are
+ * coalesced to at most one per `minIntervalMs`; a full reload at `fullIntervalMs` heals any drift.
+ */
+export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput, logger: Logger) {
+  const settings = config.liveStats;
+  const model = new LoadModel();
+  let seq = 0;
+  let areas: { id: string; name: string }[] = [];
+  let averages = { day: '', map: new Map<string, number>() };
+  const trend: { at: string; waiting: number }[] = [];
+  // One refresh at a time on this node: the model is this node's cache, the database stays the truth.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = chain.then(work, work);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  async function fullReload(): Promise<void> {
+    const now = new Date();
+    const since = new Date(Math.min(helsinkiMidnight(now).getTime(), now.getTime() - 8 * 3_600_000));
+    const latest = await lastEventSeq(db);
+    const [facts, areaRows] = await Promise.all([loadBoardFacts(db, since), listActiveAreas(db)]);
+    model.replaceAll(facts);
+    areas = areaRows;
+    seq = latest;
+    if (averages.day !== helsinkiDate(now)) averages = { day: helsinkiDate(now), map: await weekdayAverages(db, now) };
+  }
+
+  /** Applies the events this node has not seen yet; true when anything changed. */
+  async function catchUp(): Promise<boolean> {
+    const { ids, lastSeq } = await changedSince(db, seq);
+    if (lastSeq === seq) return false;
+    model.upsert(await loadFactsFor(db, ids));
+    seq = lastSeq;
+    return true;
+  }
+
+  async function snapshot(): Promise<LiveStats> {
+    return model.snapshot({
+      now: new Date(),
+      seq,
+      areas,
+      online: await output.online(),
+      weekdayAverage: averages.map,
+      queueTrend: trend,
+      settings: {
+        waitTargetsMinutes: config.lifecycle.waitTargetsMinutes,
+        claimStaleSeconds: config.lifecycle.claimStaleSeconds,
+        staffingTargetWaitSeconds: settings.staffingTargetWaitSeconds,
+        staffingMaxProbability: settings.staffingMaxProbability,
+        defaultHandlingMinutes: settings.defaultHandlingMinutes,
+      },
+    });
+  }
+
+  let lastEmit = 0;
+  let pending: NodeJS.Timeout | undefined;
+  async function emitNow(): Promise<void> {
+    lastEmit = Date.now();
+    const full = await snapshot();
+    output.emit(full, forNurses(full));
+  }
+  function scheduleEmit(): void {
+    if (pending) return;
+    const wait = Math.max(0, lastEmit + settings.minIntervalMs - Date.now());
+    pending = setTimeout(() => {
+      pending = undefined;
+      serial(emitNow).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'stats emit failed'));
+    }, wait);
+  }
+
+  const warn = (what: string) => (err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what);
+  const timers: NodeJS.Timeout[] = [];
+  let started = false;
+
+  return {
+    async start(): Promise<void> {
+      await serial(fullReload);
+      started = true;
+      timers.push(
+        setInterval(() => void serial(catchUp).then((changed) => changed && scheduleEmit(), warn('stats catch-up failed')), settings.pollMs),
+        setInterval(() => void serial(async () => { await fullReload(); await emitNow(); }).catch(warn('stats reload failed')), settings.fullIntervalMs),
+        setInterval(() => {
+          trend.push({ at: new Date().toISOString(), waiting: model.waitingCount() });
+          if (trend.length > TREND_SAMPLES) trend.shift();
+        }, 60_000),
+      );
+      for (const timer of timers) timer.unref();
+    },
+
+    /** Something changed (a commit on this node, a socket came or went): catch up and emit soon. */
+    notify(): void {
+      if (!started) return;
+      serial(catchUp).then(() => scheduleEmit(), warn('stats catch-up failed'));
+    },
+
+    /** The current figures, after catching up with every committed event. */
+    async current(): Promise<LiveStats> {
+      return serial(async () => {
+        if (!started) await fullReload();
+        await catchUp();
+        return snapshot();
+      });
+    },
+
+    stop(): void {
+      for (const timer of timers) clearInterval(timer);
+      if (pending) clearTimeout(pending);
+    },
+
+    /** For the benchmark: the model and a way to time one event's work. */
+    model,
+  };
+}
+export type LiveStatsService = ReturnType<typeof createLiveStats>;

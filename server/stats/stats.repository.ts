@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import type { Executor } from '../audit/audit.repository.ts';
+import type { TaskFacts } from './load-model.ts';
+
+function selectFacts(db: Executor) {
+  return db
+    .selectFrom('task as t')
+    .leftJoin('task_outcome as o', 'o.id', 't.current_outcome_id')
+    .leftJoin('app_user as u', 'u.id', 't.claimed_by')
+    .select([
+      't.id',
+      't.erc_task_id',
+      't.state',
+      't.area_id',
+      't.received_at',
+      't.first_call_at',
+      't.answered_at',
+      't.escalated_at',
+      't.claimed_by',
+      'u.display_name as holder_name',
+      'u.role as holder_role',
+      't.heartbeat_at',
+      't.outcome_type',
+      sql<string | null>`o.details->>'target'`.as('redirect_target'),
+      't.closed_at',
+      sql<Date | null>`(select min(e.at) from task_event e where e.task_id = t.id and e.type = 'task.claimed')`.as('first_claimed_at'),
+    ])
+    // Imported history never reaches the live board.
+    .where('t.source', '<>', 'import');
+}
+
+type FactsRow = Awaited<ReturnType<ReturnType<typeof selectFacts>['execute']>>[number];
+
+function toFacts(r: FactsRow): TaskFacts {
+  return {
+    id: r.id,
+    ercTaskId: r.erc_task_id,
+    state: r.state,
+    areaId: r.area_id,
+    receivedAt: r.received_at,
+    firstCallAt: r.first_call_at,
+    answeredAt: r.answered_at,
+    escalated: r.escalated_at !== null,
+    claimedBy: r.claimed_by && r.holder_name && r.holder_role ? { id: r.claimed_by, displayName: r.holder_name, role: r.holder_role } : null,
+    heartbeatAt: r.heartbeat_at,
+    outcomeType: r.outcome_type,
+    redirectTarget: r.redirect_target,
+    closedAt: r.closed_at ? new Date(r.closed_at) : null,
+    firstClaimedAt: r.first_claimed_at ? new Date(r.first_claimed_at) : null,
+  };
+}
+
+/** Every task today's board needs: open ones, and those received, called or closed recently. */
+export async function loadBoardFacts(db: Executor, since: Date): Promise<TaskFacts[]> {
+  const rows = await selectFacts(db)
+    .where((eb) =>
+      eb.or([
+        eb('t.state', '<>', 'closed'),
+        eb('t.received_at', '>=', since),
+        eb('t.closed_at', '>=', since),
+        eb('t.first_call_at', '>=', since),
+      ]),
+    )
+    .execute();
+  return rows.map(toFacts);
+}
+
+export async function loadFactsFor(db: Executor, ids: readonly string[]): Promise<TaskFacts[]> {
+  if (ids.length === 0) return [];
+  return (await selectFacts(db).where('t.id', 'in', ids).execute()).map(toFacts);
+}
+
+/** Task ids touched by events after `since`, and the newest event number. */
+export async function changedSince(db: Executor, since: number): Promise<{ ids: string[]; lastSeq: number }> {
+  const rows = await db
+    .selectFrom('task_event')
+    .select(['task_id', 'seq'])
+    .where('seq', '>', String(since))
+    .orderBy('seq')
+    .execute();
+  return { ids: [...new Set(rows.map((r) => r.task_id))], lastSeq: rows.length ? Number(rows.at(-1)!.seq) : since };
+}
+
+export function listActiveAreas(db: Executor) {
+  return db.selectFrom('area').select(['id', 'name']).where('active', '=', true).orderBy('name').execute();
+}
+
+/**
+ * Arrivals per local quarter-hour on the same weekday over the 4 previous weeks, averaged: the
+ * baseline the board draws today's arrivals against.
+ */
+export async function weekdayAverages(db: Executor, now: Date): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('task')
+    .select([
+      sql<string>`to_char(date_trunc('hour', received_at at time zone 'Europe/Helsinki') + floor(extract(minute from received_at at time zone 'Europe/Helsinki') / 15) * interval '15 minutes', 'HH24:MI')`.as('bucket'),
+      sql<number>`count(*)::int`.as('n'),
+    ])
+    .where('received_at', '>=', sql<Date>`${now}::timestamptz - interval '29 days'`)
+    .where(sql<boolean>`(received_at at time zone 'Europe/Helsinki')::date in (
+      select ((${now}::timestamptz at time zone 'Europe/Helsinki')::date - 7 * w) from generate_series(1, 4) w)`)
+    .groupBy('bucket')
+    .execute();
+  return new Map(rows.map((r) => [r.bucket, r.n / 4]));
+}
