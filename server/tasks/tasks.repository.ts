@@ -65,6 +65,19 @@ export function lockTask(db: Executor, id: string) {
 
 export type TaskRow = NonNullable<Awaited<ReturnType<typeof lockTask>>>;
 
+/** What a claim writes: the holder, a fresh heartbeat, and a new version. */
+function claimChanges(userId: string) {
+  return {
+    state: 'in_assessment',
+    claimed_by: userId,
+    claimed_at: sql<Date>`now()`,
+    heartbeat_at: sql<Date>`now()`,
+    stale_flagged_at: null,
+    version: sql<number>`version + 1`,
+    updated_at: sql<Date>`now()`,
+  };
+}
+
 /**
  * Claims a waiting task for a user: succeeds for exactly one caller, whatever the concurrency;
  * undefined means the task was not waiting.
@@ -72,15 +85,7 @@ export type TaskRow = NonNullable<Awaited<ReturnType<typeof lockTask>>>;
 export function claimTask(db: Executor, id: string, userId: string) {
   return db
     .updateTable('task')
-    .set({
-      state: 'in_assessment',
-      claimed_by: userId,
-      claimed_at: sql`now()`,
-      heartbeat_at: sql`now()`,
-      stale_flagged_at: null,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
+    .set(claimChanges(userId))
     .where('id', '=', id)
     .where('state', 'in', ['queued', 'callback_pending'])
     .returning(['id', 'version', 'state'])
@@ -102,15 +107,7 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
   if (areaId) next = next.where('area_id', '=', areaId);
   return db
     .updateTable('task')
-    .set({
-      state: 'in_assessment',
-      claimed_by: userId,
-      claimed_at: sql`now()`,
-      heartbeat_at: sql`now()`,
-      stale_flagged_at: null,
-      version: sql`version + 1`,
-      updated_at: sql`now()`,
-    })
+    .set(claimChanges(userId))
     .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
     .where('state', 'in', ['queued', 'callback_pending'])
     .returning(['id', 'version', 'state'])

@@ -1,10 +1,9 @@
-import { io as connect, type Socket } from 'socket.io-client';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskChangedEvent } from '../../server/contracts/realtime.ts';
+import { connectedSocket, type TestSocket } from '../helpers/sockets.ts';
 import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
 import { onPostgres } from '../helpers/test-db.ts';
-import { startTestServer, USER_PASSWORD, type Agent, type TestServer } from '../helpers/test-server.ts';
+import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
 
 let t: TestServer;
@@ -15,16 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function socketFor(username: string): Promise<Socket> {
-  const res = await request(t.url).post('/api/auth/login').send({ username, password: USER_PASSWORD });
-  const cookie = /dtc_session=[^;]+/.exec(String(res.headers['set-cookie']))![0];
-  const socket = connect(t.url, { transports: ['websocket'], reconnection: false, extraHeaders: { Cookie: cookie } });
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
-  return socket;
-}
 
 async function allEvents(agent: Agent, since = 0) {
   const out: { seq: number; taskId: string; type: string }[] = [];
@@ -87,7 +76,7 @@ describe('event stream', () => {
 
   it('a socket client hears of a change only once it is readable through the API', async () => {
     const nurse = await t.userWithRole('nurse', 'listener');
-    const socket = await socketFor('listener');
+    const socket = await connectedSocket(t.url, 'listener');
     const checks: Promise<void>[] = [];
     const seen: TaskChangedEvent[] = [];
     socket.on('task:changed', (event) => {

@@ -1,9 +1,8 @@
-import { io as connect, type Socket } from 'socket.io-client';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStats } from '../../server/contracts/stats.ts';
+import { connectedSocket, type TestSocket } from '../helpers/sockets.ts';
 import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
-import { startTestServer, USER_PASSWORD, type Agent, type TestServer } from '../helpers/test-server.ts';
+import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -12,16 +11,6 @@ function helsinkiToday(d: Date): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Helsinki' }).format(d);
 }
 
-async function socketFor(t: TestServer, username: string): Promise<Socket> {
-  const res = await request(t.url).post('/api/auth/login').send({ username, password: USER_PASSWORD });
-  const cookie = /dtc_session=[^;]+/.exec(String(res.headers['set-cookie']))![0];
-  const socket = connect(t.url, { transports: ['websocket'], reconnection: false, extraHeaders: { Cookie: cookie } });
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
-  return socket;
-}
 
 describe('live load snapshot', () => {
   let t: TestServer;
@@ -30,7 +19,7 @@ describe('live load snapshot', () => {
   let b: { agent: Agent; id: string };
   let leader: { agent: Agent; id: string };
   const received: Record<string, string> = {};
-  let socketA: Socket;
+  let socketA: TestSocket;
 
   beforeAll(async () => {
     t = await startTestServer({ WAIT_TARGETS_MINUTES: '30,60', STATS_POLL_MS: '200' });
@@ -66,7 +55,7 @@ describe('live load snapshot', () => {
     const t8 = await make('T8', 1, 'Kuusamo');
     await claim(b.agent, t8.id);
     await call(b.agent, t8.id, 'wrong_number');
-    socketA = await socketFor(t, 'anna');
+    socketA = await connectedSocket(t.url, 'anna');
   });
   afterAll(async () => {
     socketA.close();
@@ -141,7 +130,7 @@ describe('coalesced streaming', () => {
     try {
       const erc = await ercClient(t);
       await t.userWithRole('shift_leader', 'wall');
-      const socket = await socketFor(t, 'wall');
+      const socket = await connectedSocket(t.url, 'wall');
       const updates: LiveStats[] = [];
       socket.on('stats:update', (s) => updates.push(s as LiveStats));
       const started = Date.now();

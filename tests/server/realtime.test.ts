@@ -1,4 +1,4 @@
-import { io as connect, type Socket } from 'socket.io-client';
+import { loginCookie as login, openSocket } from '../helpers/sockets.ts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -9,26 +9,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function loginCookie(username: string, password: string): Promise<string> {
-  const res = await request(t.url).post('/api/auth/login').send({ username, password });
-  return /dtc_session=[^;]+/.exec(String(res.headers['set-cookie']))![0];
-}
-
-function open(cookie?: string): Socket {
-  return connect(t.url, { transports: ['websocket'], reconnection: false, ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}) });
-}
 
 describe('socket connections', () => {
   it('refuses a socket without a session', async () => {
-    const socket = open();
+    const socket = openSocket(t.url);
     const err = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
     expect(err.message).toBe('UNAUTHENTICATED');
     socket.close();
   });
 
   it('admits a socket with a session, and logout tells it and closes it', async () => {
-    const cookie = await loginCookie('admin', ADMIN_PASSWORD);
-    const socket = open(cookie);
+    const cookie = await login(t.url, 'admin', ADMIN_PASSWORD);
+    const socket = openSocket(t.url, cookie);
     await new Promise<void>((resolve, reject) => {
       socket.on('connect', resolve);
       socket.on('connect_error', reject);
@@ -42,7 +34,7 @@ describe('socket connections', () => {
 
   it('a role change makes the user reconnect so rooms follow the new role', async () => {
     const { id, username } = await t.userWithRole('nurse', 'rolechange');
-    const socket = open(await loginCookie(username, 'user-password-for-tests'));
+    const socket = openSocket(t.url, await login(t.url, username, 'user-password-for-tests'));
     await new Promise<void>((resolve) => socket.on('connect', resolve));
     const changed = new Promise<void>((resolve) => socket.on('session:changed', () => resolve()));
     await t.admin.patch(`/api/users/${id}`).send({ role: 'shift_leader' });
@@ -65,8 +57,8 @@ describe('long-polling transport', () => {
     expect(poll.text).toContain('UNAUTHENTICATED');
     expect((await request(t.url).get('/healthz')).status).toBe(200);
 
-    const cookie = await loginCookie('admin', ADMIN_PASSWORD);
-    const socket = connect(t.url, { transports: ['polling'], reconnection: false, extraHeaders: { Cookie: cookie } });
+    const cookie = await login(t.url, 'admin', ADMIN_PASSWORD);
+    const socket = openSocket(t.url, cookie, ['polling']);
     await new Promise<void>((resolve, reject) => {
       socket.on('connect', resolve);
       socket.on('connect_error', reject);
