@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
+import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
+
+// Hostile input at the endpoints that take bodies: never a 500, never a partial write. Fixed seed
+// and bounded runs, so CI is repeatable; change FUZZ_SEED locally to explore.
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const RUNS = 60;
+
+let t: TestServer;
+let erc: ErcClient;
+let nurse: { agent: Agent; id: string };
+beforeAll(async () => {
+  t = await startTestServer();
+  erc = await ercClient(t);
+  nurse = await t.userWithRole('nurse');
+});
+afterAll(() => t.close());
+
+const weird = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 50 }),
+  fc.string({ unit: 'binary', maxLength: 50 }),
+  fc.constantFrom('', ' ', '\u0000', '\uFEFF', '\u202E', '💥'.repeat(3000), 'D', '745', 'Kempele', '2026-11-22T21:04:00+02:00'),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 1e308, 0),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+);
+
+/** A valid body with some fields replaced, removed or added. */
+function mutated<T extends Record<string, unknown>>(base: () => T) {
+  return fc
+    .tuple(fc.dictionary(fc.constantFrom(...Object.keys(base()), 'extra', '__proto__', 'constructor'), weird, { maxKeys: 4 }), fc.subarray(Object.keys(base())))
+    .map(([replace, drop]) => {
+      const body: Record<string, unknown> = { ...base() };
+      for (const key of drop) delete body[key];
+      for (const [key, value] of Object.entries(replace)) Object.defineProperty(body, key, { value, enumerable: true, configurable: true, writable: true });
+      return body;
+    });
+}
+
+async function tableCounts() {
+  const n = async (table: 'task' | 'task_event' | 'task_outcome' | 'task_call_attempt') =>
+    (await t.db.selectFrom(table).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+  return { task: await n('task'), task_event: await n('task_event'), task_outcome: await n('task_outcome'), task_call_attempt: await n('task_call_attempt') };
+}
+
+describe('hostile input', () => {
+  it('intake: every answer is 2xx, 409 or 422 in the error shape; a refusal writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutated(() => intakeBody()), async (body) => {
+        const before = await tableCounts();
+        const res = await erc.post('/api/intake/tasks', body);
+        expect([200, 201, 409, 422]).toContain(res.status);
+        if (res.status >= 400) {
+          expect(typeof res.body.error.code).toBe('string');
+          expect(await tableCounts()).toEqual(before);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('outcome and assessment: malformed bodies are refused without changing the task', async () => {
+    const task = await createTask(erc);
+    const claimed = await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    const version = claimed.body.task.version as number;
+    const outcome = () => ({ version, type: 'redirect', target: 'home_care', handoffTo: 'Home care', rationale: 'Fine' });
+    const assessment = () => ({ version, chiefComplaint: 'Fell', redFlags: [], vitals: { heartRate: 80 }, currentServices: [] });
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), mutated(outcome), mutated(assessment), async (pickOutcome, o, a) => {
+        const before = await tableCounts();
+        const res = pickOutcome
+          ? await nurse.agent.post(`/api/tasks/${task.id}/outcome`).send(o)
+          : await nurse.agent.put(`/api/tasks/${task.id}/assessment`).send(a);
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+        if (res.status >= 400) expect(await tableCounts()).toEqual(before);
+        if (res.status === 200) {
+          // A valid body slipped through: put the task back in the state the next run expects.
+          const now = (await nurse.agent.get(`/api/tasks/${task.id}`)).body.task;
+          expect(now.state === 'closed' || now.version > version).toBe(true);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('raw bytes, wrong content types and replays never cause a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (raw, type) => {
+        const res = await erc.post('/api/intake/tasks').set('Content-Type', type).send(raw);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    const body = intakeBody();
+    const replies = await Promise.all(Array.from({ length: 5 }, () => erc.post('/api/intake/tasks', body).set('Idempotency-Key', 'replay-1')));
+    expect(replies.every((r) => r.status < 500)).toBe(true);
+    expect(new Set(replies.filter((r) => r.status < 300).map((r) => r.body.task.id)).size).toBe(1);
+  });
+});
