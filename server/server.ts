@@ -31,7 +31,7 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
   const io = createSocketServer(httpServer, {
     userForToken: (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
     logger,
-    pool: handle.pool,
+    pool: handle.pubsubPool,
     onPresenceChange: () => liveStats?.notify(),
   });
   liveStats = createLiveStats(

@@ -14,19 +14,44 @@ export type DbTarget =
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
-  /** Present on PostgreSQL only: the Socket.IO adapter and LISTEN need a real pool. */
-  pool?: pg.Pool;
+  /** PostgreSQL only: a small pool of its own for the Socket.IO adapter's LISTEN connection. */
+  pubsubPool?: pg.Pool;
   close(): Promise<void>;
 }
 
 /** Opens the same Kysely API over PostgreSQL (a pool) or PGlite (in-process, one connection). */
 export async function createDb(target: DbTarget): Promise<DbHandle> {
   if (target.kind === 'postgres') {
+    // A connection losing its server (database restart, network cut) must not crash the process.
+    // Queries in flight fail on their own and answer 503 DATABASE_UNAVAILABLE; idle clients are
+    // reported to the pool's 'error' and dropped.
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
-    // An idle client losing its server (database restart) must not crash the process.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    // The Socket.IO adapter keeps one client checked out for LISTEN and, when it dies, takes a new
+    // one without releasing the old: released here with the error, or every outage would leak a
+    // connection until the pool is exhausted (and pool.end() would wait for it forever).
+    const pubsubPool = new pg.Pool({ connectionString: target.url, max: 2 });
+    pubsubPool.on('error', () => undefined);
+    pubsubPool.on('connect', (client) =>
+      client.on('error', (err) => {
+        try {
+          (client as pg.PoolClient).release(err);
+        } catch {
+          // Not checked out: the pool's own 'error' handling drops it.
+        }
+      }),
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', pool, close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      pubsubPool,
+      async close() {
+        await db.destroy();
+        await pubsubPool.end();
+      },
+    };
   }
   const pglite = target.kind === 'pglite' ? await PGlite.create(target.dataDir) : target.pglite;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
