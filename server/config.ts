@@ -163,3 +163,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
   });
 }
+
+/** The process environment over the given defaults: the one place that reads process.env. */
+export function loadConfigFromEnvironment(defaults: Record<string, string> = {}): Config {
+  return loadConfig({ ...defaults, ...process.env });
+}

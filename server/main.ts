@@ -1,58 +1,14 @@
-import { ConfigError, loadConfig } from './config.ts';
-import { createDb } from './db/create-db.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import { createLogger } from './logger.ts';
-import { createServer } from './server.ts';
-import { ensureFirstAdmin } from './users/first-admin.ts';
+import { ConfigError, loadConfigFromEnvironment } from './config.ts';
+import { startConsole } from './start.ts';
 
-// Composition root: config -> database -> migrations -> first admin -> HTTP + sockets -> listen.
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
-  const handle = await createDb(config.database);
-  const applied = await migrateToLatest(handle.db);
-  logger.info({ database: handle.kind, applied }, 'database ready');
-
-  const firstAdmin = await ensureFirstAdmin(handle.db, config.adminPassword);
-  if (firstAdmin.created) {
-    logger.info('created the first admin user "admin"');
-    if (firstAdmin.password) {
-      // Printed once, on purpose, outside the structured log: the operator needs to see it.
-      process.stdout.write(
-        `\n  ================================================================\n` +
-          `   First start: an admin account was created.\n` +
-          `   username: admin\n   password: ${firstAdmin.password}\n` +
-          `   Log in and change it. This password is not shown again.\n` +
-          `  ================================================================\n\n`,
-      );
-    }
-  }
-
-  const server = await createServer(handle, config, logger);
-  await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
-  const address = server.httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, host: config.host }, `console listening on http://localhost:${port}`);
-
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    server.shutdown().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-}
-
-main().catch((err: unknown) => {
+// npm start: the console with the configuration from the environment.
+try {
+  await startConsole(loadConfigFromEnvironment());
+} catch (err) {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\nThe console did not start. See README.md, section Configuration.\n`);
   } else {
     process.stderr.write(`The console could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
   process.exit(1);
-});
+}

@@ -1,10 +1,10 @@
 // npm run migrate: brings the configured database (DATABASE_URL, or PGlite in DATA_DIR) to the latest schema.
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfigFromEnvironment } from '../config.ts';
 import { createDb } from '../db/create-db.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 
 try {
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnvironment();
   const handle = await createDb(config.database);
   const applied = await migrateToLatest(handle.db);
   await handle.close();

@@ -2,7 +2,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { loadConfig } from '../config.ts';
+import { loadConfigFromEnvironment } from '../config.ts';
 import { CreateUserRequest, UpdateUserRequest } from '../contracts/users.ts';
 import { createDb } from '../db/create-db.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -43,7 +43,7 @@ function out(line: string): void {
 async function run(): Promise<void> {
   const command = positionals[0];
   if (!command || command === 'help') return out(USAGE);
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnvironment();
   const handle = await createDb(config.database);
   try {
     await migrateToLatest(handle.db);

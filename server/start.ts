@@ -1,0 +1,52 @@
+import type { Config } from './config.ts';
+import { createDb } from './db/create-db.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createServer, type RunningServer } from './server.ts';
+import { ensureFirstAdmin } from './users/first-admin.ts';
+
+/**
+ * Starts the console: database -> migrations -> first admin -> HTTP + sockets -> listen. Stops on
+ * SIGTERM/SIGINT after draining requests and sockets.
+ */
+export async function startConsole(config: Config): Promise<{ server: RunningServer; url: string; logger: Logger }> {
+  const logger = createLogger(config.logLevel);
+  const handle = await createDb(config.database);
+  const applied = await migrateToLatest(handle.db);
+  logger.info({ database: handle.kind, applied }, 'database ready');
+
+  const firstAdmin = await ensureFirstAdmin(handle.db, config.adminPassword);
+  if (firstAdmin.created) {
+    logger.info('created the first admin user "admin"');
+    if (firstAdmin.password) {
+      // Printed once, on purpose, outside the structured log: the operator needs to see it.
+      process.stdout.write(
+        `\n  ================================================================\n` +
+          `   First start: an admin account was created.\n` +
+          `   username: admin\n   password: ${firstAdmin.password}\n` +
+          `   Log in and change it. This password is not shown again.\n` +
+          `  ================================================================\n\n`,
+      );
+    }
+  }
+
+  const server = await createServer(handle, config, logger);
+  await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
+  const address = server.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, host: config.host }, `console listening on http://localhost:${port}`);
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.shutdown().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return { server, url: `http://127.0.0.1:${port}`, logger };
+}
