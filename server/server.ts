@@ -32,7 +32,7 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
     userForToken: (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
     logger,
     pool: handle.pubsubPool,
-    onPresenceChange: () => liveStats?.notify(),
+    onPresenceChange: () => liveStats?.presenceChanged(),
   });
   liveStats = createLiveStats(
     handle.db,

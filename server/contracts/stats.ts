@@ -25,8 +25,8 @@ export const LiveStats = z
     }).describe('Time from receivedAt to the first call, for first calls in the last hour'),
     pastWaitTargets: z.array(z.object({ minutes: z.number().int(), tasks: Count })).describe('Unreached open tasks past each waiting target'),
     arrivalsToday: z.array(z.object({ start: IsoDateTime, arrivals: Count, weekdayAverage: z.number() })).describe('Per 15 minutes, against the average of the same weekday over the 4 previous weeks'),
-    queueTrend: z.array(z.object({ at: IsoDateTime, waiting: Count })).describe('Tasks waiting, sampled each minute over the last 12 hours'),
-    nursesOnline: Count,
+    queueTrend: z.array(z.object({ at: IsoDateTime, waiting: Count })).describe('Tasks waiting at each quarter-hour of the last 12 hours (rebuilt from events, equal on every node), then now'),
+    nursesOnline: Count.describe('Users with the nurse role connected now (shift leaders are listed in nurses but not counted here)'),
     nurses: z.array(z.object({ id: Uuid, displayName: z.string(), role: Role, online: z.boolean(), holds: z.array(z.object({ taskId: Uuid, ercTaskId: z.string(), stale: z.boolean() })) })),
     byArea: z.array(z.object({ areaId: Uuid, area: z.string(), queued: Count, callbackPending: Count, inAssessment: Count })),
     staffing: z.object({

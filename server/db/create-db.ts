@@ -31,7 +31,8 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
     // The Socket.IO adapter keeps one client checked out for LISTEN and, when it dies, takes a new
     // one without releasing the old: released here with the error, or every outage would leak a
     // connection until the pool is exhausted (and pool.end() would wait for it forever).
-    const pubsubPool = new pg.Pool({ connectionString: target.url, max: 2 });
+    // One connection stays checked out for LISTEN; the rest carry NOTIFY publishes and attachments.
+    const pubsubPool = new pg.Pool({ connectionString: target.url, max: 6 });
     pubsubPool.on('error', () => undefined);
     pubsubPool.on('connect', (client) =>
       client.on('error', (err) => {

@@ -5,9 +5,7 @@ import { lastEventSeq } from '../events/events.repository.ts';
 import type { Logger } from '../logger.ts';
 import { helsinkiDate, helsinkiMidnight } from '../time/helsinki.ts';
 import { LoadModel, forNurses } from './load-model.ts';
-import { changedSince, listActiveAreas, loadBoardFacts, loadFactsFor, weekdayAverages } from './stats.repository.ts';
-
-const TREND_SAMPLES = 12 * 60;
+import { changedSince, listActiveAreas, loadBoardFacts, loadFactsFor, queueTrend, weekdayAverages } from './stats.repository.ts';
 
 export interface LiveStatsOutput {
   /** Clinical users with a live socket on any node. */
@@ -27,7 +25,10 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
   let seq = 0;
   let areas: { id: string; name: string }[] = [];
   let averages = { day: '', map: new Map<string, number>() };
-  const trend: { at: string; waiting: number }[] = [];
+  let trend: { at: string; waiting: number }[] = [];
+  // Presence asks every node (fetchSockets): refreshed when sockets come and go, not per update.
+  let online: Awaited<ReturnType<LiveStatsOutput['online']>> = [];
+  let presenceStale = true;
   // One refresh at a time on this node: the model is this node's cache, the database stays the truth.
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -40,9 +41,11 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
     const now = new Date();
     const since = new Date(Math.min(helsinkiMidnight(now).getTime(), now.getTime() - 8 * 3_600_000));
     const latest = await lastEventSeq(db);
-    const [facts, areaRows] = await Promise.all([loadBoardFacts(db, since), listActiveAreas(db)]);
+    const [facts, areaRows, trendRows] = await Promise.all([loadBoardFacts(db, since), listActiveAreas(db), queueTrend(db, now)]);
     model.replaceAll(facts);
     areas = areaRows;
+    trend = trendRows;
+    presenceStale = true;
     seq = latest;
     if (averages.day !== helsinkiDate(now)) averages = { day: helsinkiDate(now), map: await weekdayAverages(db, now) };
   }
@@ -57,13 +60,18 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
   }
 
   async function snapshot(): Promise<LiveStats> {
+    if (presenceStale) {
+      presenceStale = false;
+      online = await output.online();
+    }
     return model.snapshot({
       now: new Date(),
       seq,
       areas,
-      online: await output.online(),
+      online,
       weekdayAverage: averages.map,
-      queueTrend: trend,
+      // The rebuilt quarter-hours, then this moment from the live model.
+      queueTrend: [...trend, { at: new Date().toISOString(), waiting: model.waitingCount() }],
       settings: {
         waitTargetsMinutes: config.lifecycle.waitTargetsMinutes,
         claimStaleSeconds: config.lifecycle.claimStaleSeconds,
@@ -101,18 +109,20 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
       timers.push(
         setInterval(() => void serial(catchUp).then((changed) => changed && scheduleEmit(), warn('stats catch-up failed')), settings.pollMs),
         setInterval(() => void serial(async () => { await fullReload(); await emitNow(); }).catch(warn('stats reload failed')), settings.fullIntervalMs),
-        setInterval(() => {
-          trend.push({ at: new Date().toISOString(), waiting: model.waitingCount() });
-          if (trend.length > TREND_SAMPLES) trend.shift();
-        }, 60_000),
       );
       for (const timer of timers) timer.unref();
     },
 
-    /** Something changed (a commit on this node, a socket came or went): catch up and emit soon. */
+    /** A commit on this node: catch up with the event stream and emit soon. */
     notify(): void {
       if (!started) return;
       serial(catchUp).then(() => scheduleEmit(), warn('stats catch-up failed'));
+    },
+
+    /** A clinical user's socket came or went on this node. */
+    presenceChanged(): void {
+      presenceStale = true;
+      if (started) scheduleEmit();
     },
 
     /** The current figures, after catching up with every committed event. */

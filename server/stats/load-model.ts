@@ -185,7 +185,8 @@ export class LoadModel {
         return { start: start.toISOString(), arrivals: n, weekdayAverage: ctx.weekdayAverage.get(helsinkiTime(start)) ?? 0 };
       }),
       queueTrend: [...ctx.queueTrend],
-      nursesOnline: ctx.online.length,
+      // Compared with the staffing estimate: shift leaders watching the board are not counted.
+      nursesOnline: ctx.online.filter((u) => u.role === 'nurse').length,
       nurses: [...holders.values()]
         .map((h) => ({ id: h.id, displayName: h.displayName, role: h.role === 'shift_leader' ? 'shift_leader' as const : 'nurse' as const, online: onlineIds.has(h.id), holds: h.holds }))
         .sort((a, b) => a.displayName.localeCompare(b.displayName, 'fi')),

@@ -103,3 +103,27 @@ export async function weekdayAverages(db: Executor, now: Date): Promise<Map<stri
     .execute();
   return new Map(rows.map((r) => [r.bucket, r.n / 4]));
 }
+
+/**
+ * Tasks waiting in the queue at each quarter-hour of the last 12 hours, rebuilt from the event
+ * stream (each event carries the state it left the task in). The points fall on fixed clock times,
+ * so every node computes the same trend, and a restart loses nothing.
+ */
+export async function queueTrend(db: Executor, now: Date): Promise<{ at: string; waiting: number }[]> {
+  const { rows } = await sql<{ at: Date; waiting: number }>`
+    select b.at, (
+      select count(*)::int from (
+        select distinct on (e.task_id) e.state
+        from task_event e
+        where e.at <= b.at and e.at > b.at - interval '1 day'
+        order by e.task_id, e.seq desc
+      ) latest where latest.state in ('queued', 'callback_pending')
+    ) as waiting
+    from generate_series(
+      date_trunc('hour', ${now}::timestamptz) - interval '12 hours',
+      ${now}::timestamptz,
+      interval '15 minutes'
+    ) as b(at)
+    order by b.at`.execute(db);
+  return rows.map((r) => ({ at: new Date(r.at).toISOString(), waiting: r.waiting }));
+}
