@@ -83,7 +83,7 @@ function Routed({ user }: { user: UserDto }) {
 function PageView({ page, user }: { page: PageId; user: UserDto }) {
   switch (page) {
     case 'nurse':
-      return <NurseConsolePage />;
+      return <NurseConsolePage user={user} />;
     case 'live':
       return <LiveLoadPage />;
     case 'reports':

@@ -23,6 +23,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, QueryValue>;
   signal?: AbortSignal;
+  /** Sent as the Idempotency-Key header: the server answers a retry with the same key as it did the first time. */
+  idempotencyKey?: string;
 }
 
 let onUnauthenticated: (() => void) | null = null;
@@ -54,9 +56,15 @@ function isErrorBody(value: unknown): value is ErrorBody {
  * (undefined for 204); rejects with an ApiError for every non-2xx answer and for network failures.
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, query, signal } = options;
+  return (await apiWithStatus<T>(path, options)).body;
+}
+
+/** As api(), also telling which success status answered (e.g. 201 created or 200 already there). */
+export async function apiWithStatus<T>(path: string, options: RequestOptions = {}): Promise<{ status: number; body: T }> {
+  const { method = 'GET', body, query, signal, idempotencyKey } = options;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   let response: Response;
   try {
     response = await fetch(withQuery(path, query), {
@@ -70,7 +78,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, NETWORK_ERROR, err instanceof Error ? err.message : 'Network request failed');
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { status: 204, body: undefined as T };
   const text = await response.text();
   let parsed: unknown = undefined;
   if (text) {
@@ -89,5 +97,5 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     throw new ApiError(response.status, response.status >= 500 ? 'INTERNAL' : 'HTTP_ERROR', `HTTP ${response.status}`);
   }
   // Trust boundary: the server validates its own responses against the shared contracts.
-  return parsed as T;
+  return { status: response.status, body: parsed as T };
 }

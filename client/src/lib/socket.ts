@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, SessionEndedEvent } from '../../../server/contracts/realtime.ts';
+import type { ClientToServerEvents, ServerToClientEvents, SessionEndedEvent, TaskChangedEvent } from '../../../server/contracts/realtime.ts';
+import type { LiveStats, NurseLiveStats } from '../../../server/contracts/stats.ts';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected';
 
@@ -23,6 +24,9 @@ let retryTimer: ReturnType<typeof setTimeout> | undefined;
 /** Set by session:changed, cleared by a new connection: the rooms of this connection are out of date. */
 let stale = false;
 const listeners = new Set<() => void>();
+const taskChangedListeners = new Set<(event: TaskChangedEvent) => void>();
+const connectedListeners = new Set<() => void>();
+const statsListeners = new Set<(stats: LiveStats | NurseLiveStats) => void>();
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -43,6 +47,13 @@ export function connectRealtime(handlers: RealtimeHandlers): void {
   s.on('connect', () => {
     stale = false;
     setState('connected');
+    for (const listener of connectedListeners) listener();
+  });
+  s.on('task:changed', (event) => {
+    for (const listener of taskChangedListeners) listener(event);
+  });
+  s.on('stats:update', (stats) => {
+    for (const listener of statsListeners) listener(stats);
   });
   s.io.on('reconnect_attempt', () => setState('connecting'));
   s.on('disconnect', (reason) => {
@@ -112,6 +123,24 @@ function subscribe(listener: () => void): () => void {
 
 function getState(): ConnectionState {
   return state;
+}
+
+/** Calls `listener` with every task:changed event of the current connection; returns the unsubscribe. */
+export function subscribeTaskChanged(listener: (event: TaskChangedEvent) => void): () => void {
+  taskChangedListeners.add(listener);
+  return () => taskChangedListeners.delete(listener);
+}
+
+/** Calls `listener` with every stats:update of the current connection (full figures for shift leaders); returns the unsubscribe. */
+export function subscribeStats(listener: (stats: LiveStats | NurseLiveStats) => void): () => void {
+  statsListeners.add(listener);
+  return () => statsListeners.delete(listener);
+}
+
+/** Calls `listener` after every (re)connect, when events may have been missed; returns the unsubscribe. */
+export function subscribeConnected(listener: () => void): () => void {
+  connectedListeners.add(listener);
+  return () => connectedListeners.delete(listener);
 }
 
 /** The realtime connection's state; the component re-renders when it changes. */

@@ -1,14 +1,197 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { UserDto } from '../../../../../server/contracts/auth.ts';
+import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import { ApiError } from '../../../lib/api.ts';
+import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
+import { useTaskEventSync } from '../../../lib/task-event-sync.ts';
+import { useLoad } from '../../../lib/use-load.ts';
+import { claimNextTask, claimTask, listAreas, listRedFlags } from '../api/nurse-api.ts';
+import { useQueue } from '../hooks/use-queue.ts';
+import { useShortcuts } from '../hooks/use-shortcuts.ts';
+import { holds, useTaskView } from '../hooks/use-task-view.ts';
+import { purgeOldDrafts } from '../utils/draft-store.ts';
+import { lostTo } from '../utils/task-text.ts';
+import { ActionError } from './action-error.tsx';
+import { ConnectionBanner } from './connection-banner.tsx';
+import { IdlePanel } from './idle-panel.tsx';
+import { ManualEntryDialog } from './manual-entry-dialog.tsx';
+import { NoticeBar, type Notice } from './notice.tsx';
+import { QueuePanel, type QueueOrder } from './queue-panel.tsx';
+import { ShortcutList } from './shortcut-list.tsx';
+import { TaskView } from './task-view.tsx';
+import './nurse-console.css';
 
-/** Placeholder until the feature is built: says what the page will show. */
-export function NurseConsolePage() {
+/** The nurse's whole shift: the live queue, the task in hand, and manual entry. */
+export function NurseConsolePage({ user }: { user: UserDto }) {
   const { t } = useTranslation();
+  const [areaId, setAreaId] = useState<string | null>(null);
+  const [order, setOrder] = useState<QueueOrder>('priority');
+  const [openTaskId, setOpenTaskId] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [manualOpen, setManualOpen] = useState(false);
+  const queue = useQueue(areaId);
+  const view = useTaskView(openTaskId, user.id);
+  const areas = useLoad((signal) => listAreas(signal));
+  const redFlags = useLoad((signal) => listRedFlags(signal));
+  const take = useIdempotentAction();
+
+  useEffect(() => purgeOldDrafts(), []);
+
+  const { refreshSoon } = queue;
+  const { noteEvents, noteResync } = view;
+  useTaskEventSync({
+    onEvents(events) {
+      refreshSoon();
+      noteEvents(events);
+    },
+    onResync(events) {
+      refreshSoon();
+      noteResync(events);
+    },
+  });
+
+  // After a reload of the page the nurse is back at the task in hand.
+  const resumed = useRef(false);
+  useEffect(() => {
+    if (resumed.current || !queue.tasks) return;
+    resumed.current = true;
+    const mine = queue.tasks.find((task) => holds(task, user.id));
+    if (mine) setOpenTaskId((current) => current ?? mine.id);
+  }, [queue.tasks, user.id]);
+
+  const { run: runTake, clear: clearTake } = take;
+  const opened = useCallback(
+    (task: TaskSummary) => {
+      setNotice(null);
+      clearTake();
+      setOpenTaskId(task.id);
+      refreshSoon();
+    },
+    [refreshSoon, clearTake],
+  );
+
+  const claim = useCallback((id: string) => void runTake((key) => claimTask(id, key), opened), [runTake, opened]);
+  const holdingOpen = holds(view.task, user.id);
+  const next = useCallback(() => {
+    if (holdingOpen) return;
+    void runTake((key) => claimNextTask(areaId, key), opened);
+  }, [runTake, opened, areaId, holdingOpen]);
+
+  const closeView = useCallback(() => setOpenTaskId(null), []);
+  useShortcuts({ next, manual: () => setManualOpen(true) });
+
+  const tasks = queue.tasks;
+  const counts = {
+    waiting: tasks?.filter((task) => task.state === 'queued').length ?? 0,
+    callbacks: tasks?.filter((task) => task.state === 'callback_pending').length ?? 0,
+    taken: tasks?.filter((task) => task.state === 'in_assessment').length ?? 0,
+  };
+  const lostRaceTo = lostTo(take.error);
+  const activeAreas = areas.data?.filter((a) => a.active) ?? [];
+
   return (
-    <section className="page" aria-labelledby="page-title">
-      <h1 id="page-title" tabIndex={-1}>
-        {t('nurse.title')}
-      </h1>
-      <p className="lead">{t('nurse.description')}</p>
+    <section className="page nurse-page" aria-labelledby="page-title">
+      <ConnectionBanner />
+      <div className="nurse-toolbar">
+        <div className="nurse-title">
+          <h1 id="page-title" tabIndex={-1}>
+            {t('nurse.title')}
+          </h1>
+          <p className="nurse-counts" data-testid="queue-counts">
+            <span>{t('nurse.queue.waiting', { count: counts.waiting })}</span>
+            <span>{t('nurse.queue.callbacks', { count: counts.callbacks })}</span>
+            <span>{t('nurse.queue.taken', { count: counts.taken })}</span>
+          </p>
+        </div>
+        <div className="nurse-controls">
+          <div className="field field-inline">
+            <label htmlFor="queue-area">{t('nurse.queue.area')}</label>
+            <select id="queue-area" value={areaId ?? ''} onChange={(e) => setAreaId(e.target.value || null)}>
+              <option value="">{t('nurse.queue.allAreas')}</option>
+              {activeAreas.map((area) => (
+                <option key={area.id} value={area.id}>
+                  {area.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field field-inline">
+            <label htmlFor="queue-order">{t('nurse.queue.order')}</label>
+            <select id="queue-order" value={order} onChange={(e) => setOrder(e.target.value === 'waited' ? 'waited' : 'priority')}>
+              <option value="priority">{t('nurse.queue.orderPriority')}</option>
+              <option value="waited">{t('nurse.queue.orderWaited')}</option>
+            </select>
+          </div>
+          <button type="button" className="button" onClick={() => setManualOpen(true)} aria-keyshortcuts="M Alt+M" data-testid="open-manual">
+            {t('nurse.manual.open')} <kbd>M</kbd>
+          </button>
+          <button
+            type="button"
+            className="button button-primary button-next"
+            onClick={next}
+            disabled={take.busy || holdingOpen}
+            aria-keyshortcuts="N Alt+N"
+            data-testid="next-task"
+          >
+            {take.busy ? t('nurse.take.busy') : t('nurse.take.next')} <kbd>N</kbd>
+          </button>
+        </div>
+      </div>
+      <ShortcutList />
+
+      {notice && <NoticeBar notice={notice} onDismiss={() => setNotice(null)} onTake={claim} />}
+      <ActionError error={take.error} onRetry={take.canRetry ? () => void take.retry() : undefined} testId="take-error">
+        {(lostRaceTo !== null || (take.error instanceof ApiError && take.error.code === 'TASK_CLOSED')) && !holdingOpen && (
+          <button type="button" className="button button-small button-primary" onClick={next} data-testid="offer-next">
+            {t('nurse.take.offerNext')}
+          </button>
+        )}
+      </ActionError>
+
+      <div className="nurse-layout">
+        <QueuePanel
+          tasks={tasks}
+          error={queue.error}
+          updatedAt={queue.updatedAt}
+          order={order}
+          userId={user.id}
+          openTaskId={openTaskId}
+          busy={take.busy}
+          onTake={(task) => claim(task.id)}
+          onOpen={(task) => opened(task)}
+        />
+        <div className="nurse-workspace">
+          {openTaskId ? (
+            <TaskView
+              view={view}
+              userId={user.id}
+              redFlags={redFlags.data ?? []}
+              taking={take.busy}
+              onTake={claim}
+              onClose={closeView}
+              onFinished={(done) => {
+                setOpenTaskId(null);
+                setNotice(done);
+                refreshSoon();
+              }}
+            />
+          ) : (
+            <IdlePanel nextUp={tasks?.find((task) => task.state !== 'in_assessment')} userId={user.id} busy={take.busy} onNext={next} />
+          )}
+        </div>
+      </div>
+
+      <ManualEntryDialog
+        open={manualOpen}
+        areas={areas.data ?? []}
+        onClose={() => setManualOpen(false)}
+        onEntered={(task, created) => {
+          setManualOpen(false);
+          setNotice({ kind: 'manual', ercTaskId: task.ercTaskId, taskId: task.id, created });
+          refreshSoon();
+        }}
+      />
     </section>
   );
 }

@@ -1,0 +1,24 @@
+import { useTranslation } from 'react-i18next';
+import { useNow } from '../hooks/use-now.ts';
+import { formatWaited, waitLevel } from '../utils/wait-time.ts';
+
+/** Time waited since the ERC received the task, ticking; its colour and words change at the targets. */
+export function WaitTime({ receivedAt, large = false }: { receivedAt: string; large?: boolean }) {
+  const { t } = useTranslation();
+  const now = useNow();
+  const waited = now - Date.parse(receivedAt);
+  const { tone, targetMinutes } = waitLevel(waited);
+  let label = '';
+  if (targetMinutes !== null) {
+    if (tone === 'near') label = t('nurse.wait.near', { minutes: targetMinutes });
+    else if (tone === 'limit') label = t('nurse.wait.limit', { minutes: targetMinutes });
+    else label = t('nurse.wait.over', { minutes: targetMinutes });
+  }
+  return (
+    <span className={`wait wait-${tone}${large ? ' wait-large' : ''}`} data-tone={tone}>
+      <span className="visually-hidden">{t('nurse.wait.waited')} </span>
+      <span className="wait-time">{formatWaited(waited)}</span>
+      {label && <span className="wait-label">{label}</span>}
+    </span>
+  );
+}

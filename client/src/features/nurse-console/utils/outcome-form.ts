@@ -1,0 +1,98 @@
+import type { Outcome } from '../../../../../server/contracts/tasks.ts';
+
+// The outcome panel's state and the rules it shows; the server enforces the same rules
+// (server/tasks/lifecycle-rules.ts) and answers RED_FLAG_REQUIRES_DISPATCH / ESCALATED_REQUIRES_DISPATCH.
+
+type OutcomeOf<T extends Outcome['type']> = Extract<Outcome, { type: T }>;
+export type OutcomeType = Outcome['type'];
+export type UnitLevel = OutcomeOf<'dispatch_unit'>['unitLevel'];
+export type DispatchUrgency = OutcomeOf<'dispatch_unit'>['urgency'];
+export type DispatchReason = OutcomeOf<'dispatch_unit'>['reason'];
+export type AdviceKind = OutcomeOf<'phone_advice'>['advice'];
+export type RedirectTarget = OutcomeOf<'redirect'>['target'];
+
+export const OUTCOME_TYPES = ['dispatch_unit', 'phone_advice', 'redirect'] as const satisfies readonly OutcomeType[];
+export const UNIT_LEVELS = ['ALS', 'BLS', 'first_response'] as const satisfies readonly UnitLevel[];
+/** A unit is sent at D or a more urgent class, never lower. */
+export const DISPATCH_URGENCIES = ['D', 'C', 'B', 'A'] as const satisfies readonly DispatchUrgency[];
+export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const satisfies readonly DispatchReason[];
+export const ADVICE_KINDS = ['self_care', 'contact_health_centre', 'call_back_if_worse'] as const satisfies readonly AdviceKind[];
+export const REDIRECT_TARGETS = [
+  'home_care',
+  'home_hospital',
+  'social_emergency',
+  'social_services',
+  'mental_health_substance',
+  'health_centre',
+  'other',
+] as const satisfies readonly RedirectTarget[];
+
+// Fail to compile if the contract gains a value that is missing above.
+type AssertNever<T extends never> = T;
+export type AllOutcomeValuesListed = AssertNever<
+  | Exclude<OutcomeType, (typeof OUTCOME_TYPES)[number]>
+  | Exclude<UnitLevel, (typeof UNIT_LEVELS)[number]>
+  | Exclude<DispatchUrgency, (typeof DISPATCH_URGENCIES)[number]>
+  | Exclude<DispatchReason, (typeof DISPATCH_REASONS)[number]>
+  | Exclude<AdviceKind, (typeof ADVICE_KINDS)[number]>
+  | Exclude<RedirectTarget, (typeof REDIRECT_TARGETS)[number]>
+>;
+
+export interface OutcomeForm {
+  type: OutcomeType | '';
+  unitLevel: UnitLevel | '';
+  urgency: DispatchUrgency;
+  reason: DispatchReason | '';
+  note: string;
+  advice: AdviceKind | '';
+  target: RedirectTarget | '';
+  handoffTo: string;
+  /** Shared by phone advice and redirect, so switching between them keeps what was written. */
+  rationale: string;
+}
+
+export function emptyOutcomeForm(): OutcomeForm {
+  return { type: '', unitLevel: '', urgency: 'D', reason: '', note: '', advice: '', target: '', handoffTo: '', rationale: '' };
+}
+
+/** Why an outcome type cannot be chosen now, if it cannot. */
+export type Blocker = 'escalated' | 'red_flag';
+
+export function outcomeBlocker(type: OutcomeType, task: { escalated: boolean; redFlagCount: number }): Blocker | null {
+  if (type === 'dispatch_unit') return null;
+  if (task.escalated) return 'escalated';
+  return task.redFlagCount > 0 ? 'red_flag' : null;
+}
+
+export type OutcomeField = 'type' | 'unitLevel' | 'reason' | 'advice' | 'target' | 'handoffTo' | 'rationale';
+
+/** The outcome to send, or the fields still missing. An escalated task can only be closed as an unreachable-patient dispatch. */
+export function outcomeFromForm(form: OutcomeForm, escalated: boolean): { ok: true; value: Outcome } | { ok: false; missing: OutcomeField[] } {
+  const missing: OutcomeField[] = [];
+  const rationale = form.rationale.trim();
+  switch (form.type) {
+    case '':
+      return { ok: false, missing: ['type'] };
+    case 'dispatch_unit': {
+      const reason = escalated ? 'unreachable' : form.reason;
+      if (!form.unitLevel) missing.push('unitLevel');
+      if (!reason) missing.push('reason');
+      if (!form.unitLevel || !reason) return { ok: false, missing };
+      const note = form.note.trim();
+      return { ok: true, value: { type: 'dispatch_unit', unitLevel: form.unitLevel, urgency: form.urgency, reason, ...(note ? { note } : {}) } };
+    }
+    case 'phone_advice':
+      if (!form.advice) missing.push('advice');
+      if (!rationale) missing.push('rationale');
+      if (!form.advice || !rationale) return { ok: false, missing };
+      return { ok: true, value: { type: 'phone_advice', advice: form.advice, rationale } };
+    case 'redirect': {
+      const handoffTo = form.handoffTo.trim();
+      if (!form.target) missing.push('target');
+      if (!handoffTo) missing.push('handoffTo');
+      if (!rationale) missing.push('rationale');
+      if (!form.target || !handoffTo || !rationale) return { ok: false, missing };
+      return { ok: true, value: { type: 'redirect', target: form.target, handoffTo, rationale } };
+    }
+  }
+}
