@@ -50,8 +50,8 @@ export function listEventsSince(db: Executor, since: number, limit: number, audi
     .execute();
 }
 
-export function listTaskEvents(db: Executor, taskId: string) {
-  return db.selectFrom('task_event').selectAll().where('task_id', '=', taskId).orderBy('seq').execute();
+export function listTaskEvents(db: Executor, taskId: string, audiences: readonly Audience[]) {
+  return db.selectFrom('task_event').selectAll().where('task_id', '=', taskId).where('audience', 'in', audiences).orderBy('seq').execute();
 }
 
 export type EventRow = Awaited<ReturnType<typeof listTaskEvents>>[number];

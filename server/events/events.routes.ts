@@ -1,9 +1,9 @@
 import { EventsPage, EventsQuery } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
 import { defineRoute, type RouteDef } from '../http/route.ts';
-import { AUDIENCE_ROLES } from '../realtime/publisher.ts';
 import { toTaskEventDto } from '../tasks/task-dto.ts';
-import { lastEventSeq, listEventsSince, type Audience } from './events.repository.ts';
+import { audiencesFor } from './audience.ts';
+import { lastEventSeq, listEventsSince } from './events.repository.ts';
 
 export function eventsRoutes(db: Db): RouteDef[] {
   return [
@@ -16,9 +16,7 @@ export function eventsRoutes(db: Db): RouteDef[] {
       query: EventsQuery,
       responses: { 200: { description: 'Events the role may see', schema: EventsPage } },
       async handle({ query, actor }) {
-        const audiences = (Object.keys(AUDIENCE_ROLES) as Audience[]).filter((a) =>
-          (AUDIENCE_ROLES[a] as readonly string[]).includes(actor.role),
-        );
+        const audiences = audiencesFor(actor.role);
         // Read the high-water mark first: events listed are then never newer than lastSeq claims.
         const lastSeq = await lastEventSeq(db);
         const rows = await listEventsSince(db, query.since, query.limit, audiences);

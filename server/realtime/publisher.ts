@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/realtime.ts';
+import { AUDIENCE_ROLES } from '../events/audience.ts';
 import type { PublishedTaskEvent } from '../events/task-change.ts';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -23,11 +24,6 @@ export interface Publisher {
   taskChanged(events: readonly PublishedTaskEvent[]): void;
 }
 
-/** Which roles see an event of each audience; GET /api/events filters by the same table. */
-export const AUDIENCE_ROLES = {
-  all: ['nurse', 'shift_leader'],
-  shift_leader: ['shift_leader'],
-} as const;
 
 /** `afterTaskChange` runs after the task events went out (the live board catches up from it). */
 export function createPublisher(io: RealtimeServer, afterTaskChange: () => void = () => undefined): Publisher {

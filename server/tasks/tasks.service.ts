@@ -11,6 +11,7 @@ import type {
 } from '../contracts/tasks.ts';
 import type { Database, Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
+import { audiencesFor } from '../events/audience.ts';
 import { listTaskEvents } from '../events/events.repository.ts';
 import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
@@ -84,7 +85,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         repo.listCallAttempts(db, id),
         repo.listOutcomes(db, id),
         listDispatchRequestsForTask(db, id),
-        listTaskEvents(db, id),
+        listTaskEvents(db, id, audiencesFor(actor.role)),
       ]);
       await insertAudit(db, actor, ctx, { action: 'task.read', targetType: 'task', targetId: id });
       return {

@@ -127,6 +127,9 @@ describe('event stream', () => {
     expect(forLeader).toContain('task.claim_stale');
     expect(forNurse).not.toContain('task.claim_stale');
     expect(forNurse).toContain('task.claimed');
+    const historyFor = async (agent: Agent) => (await agent.get(`/api/tasks/${task.id}`)).body.task.events.map((e: { type: string }) => e.type);
+    expect(await historyFor(nurse.agent)).not.toContain('task.claim_stale');
+    expect(await historyFor(leader.agent)).toContain('task.claim_stale');
   });
 
   it.runIf(onPostgres())('PostgreSQL: concurrent claims of many tasks keep the stream gapless', async () => {
