@@ -38,9 +38,12 @@ export async function deleteUserSessions(db: Executor, userId: string): Promise<
   return rows.map((r) => r.id);
 }
 
-export function deleteIdleSessions(db: Executor, idleMinutes: number) {
-  return db
+/** Ends sessions idle past the limit; returns their ids so their sockets can be closed after commit. */
+export async function deleteIdleSessions(db: Executor, idleMinutes: number): Promise<string[]> {
+  const rows = await db
     .deleteFrom('user_session')
     .where('last_seen_at', '<=', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .returning('id')
     .execute();
+  return rows.map((r) => r.id);
 }

@@ -3,7 +3,7 @@ import type { LiveStats, NurseLiveStats } from './stats.ts';
 // The Socket.IO contract: both the server and the client import these types. Event names are resource:verb.
 
 export interface SessionEndedEvent {
-  reason: 'logout' | 'deactivated' | 'password_changed';
+  reason: 'logout' | 'deactivated' | 'password_changed' | 'idle';
 }
 
 /** Says only what changed; clients fetch what they need (and are allowed) through the API. */

@@ -34,8 +34,12 @@ export interface TaskChange {
 }
 
 export interface ChangeRecorder {
-  /** Writes the event row and the audit row of one task change, inside the caller's transaction. */
-  record(change: TaskChange): Promise<void>;
+  /**
+   * Records one task change. The audit and event rows are written when `work` has finished, still
+   * inside its transaction: the event counter is then always the last lock a transaction takes, so
+   * it is held for a moment only and never while waiting for a task row.
+   */
+  record(change: TaskChange): void;
 }
 
 /**
@@ -51,22 +55,24 @@ export async function runTaskTransaction<T>(
 ): Promise<T> {
   const published: PublishedTaskEvent[] = [];
   const result = await db.transaction().execute(async (trx) => {
-    const recorder: ChangeRecorder = {
-      async record({ task, type, audience = 'all', data, audit }) {
-        await insertAudit(trx, actor, ctx, { ...audit, targetType: 'task', targetId: task.id });
-        const seq = await appendEvent(trx, {
-          taskId: task.id,
-          type,
-          version: task.version,
-          state: task.state,
-          audience,
-          actorName: actorName(actor),
-          ...(data ? { data } : {}),
-        });
-        published.push({ seq, taskId: task.id, type, version: task.version, state: task.state as TaskState, audience });
-      },
-    };
-    return work(trx, recorder);
+    const recorded: TaskChange[] = [];
+    const value = await work(trx, { record: (change) => void recorded.push(change) });
+    for (const { task, audit } of recorded) {
+      await insertAudit(trx, actor, ctx, { ...audit, targetType: 'task', targetId: task.id });
+    }
+    for (const { task, type, audience = 'all', data } of recorded) {
+      const seq = await appendEvent(trx, {
+        taskId: task.id,
+        type,
+        version: task.version,
+        state: task.state,
+        audience,
+        actorName: actorName(actor),
+        ...(data ? { data } : {}),
+      });
+      published.push({ seq, taskId: task.id, type, version: task.version, state: task.state as TaskState, audience });
+    }
+    return value;
   });
   publisher.taskChanged(published);
   return result;

@@ -17,7 +17,7 @@ export const rooms = {
  */
 export interface Publisher {
   /** Those sessions were ended (logout, deactivation): tell their sockets and close them. */
-  sessionsEnded(sessionIds: readonly string[], reason: 'logout' | 'deactivated' | 'password_changed'): void;
+  sessionsEnded(sessionIds: readonly string[], reason: 'logout' | 'deactivated' | 'password_changed' | 'idle'): void;
   /** The user's role changed: their sockets must reconnect to join the rooms of the new role. */
   userChanged(userId: string): void;
   /** Committed task changes, in seq order, each to the roles its audience admits. */

@@ -56,7 +56,7 @@ export async function recordOutcome(
       .execute();
   }
   const data = outcomeData(outcome);
-  await changes.record({
+  changes.record({
     task,
     type: amends ? 'task.outcome_amended' : outcome.type === 'cancelled' ? 'task.cancelled' : 'task.closed',
     data,

@@ -35,7 +35,7 @@ export function createDispatchService(db: Db, config: LifecycleConfig, publisher
           .executeTakeFirstOrThrow();
         const task = await trx.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', request.task_id).executeTakeFirstOrThrow();
         const data = { dispatchRequestId: id, secondsToAcknowledge: Math.round((acked.acknowledged_at!.getTime() - acked.requested_at.getTime()) / 1000) };
-        await changes.record({ task, type: 'dispatch.acknowledged', data, audit: { action: 'dispatch.acknowledge', details: data } });
+        changes.record({ task, type: 'dispatch.acknowledged', data, audit: { action: 'dispatch.acknowledge', details: data } });
       });
       return dto(id);
     },

@@ -7,12 +7,13 @@ import { runTaskTransaction } from '../events/task-change.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
+import type { PhoneHasher } from '../reports/phone-hash.ts';
 import { recordOutcome } from './close-task.ts';
 import { toTaskSummary } from './task-dto.ts';
 import { findMunicipalityByName, findTaskByErcId, findTaskSummary, isKnownTaskCode, lockTask } from './tasks.repository.ts';
 
 /** The content of an intake, normalised, so a resend with the same content is recognised as such. */
-function intakeHash(input: IntakeRequest): string {
+export function intakeHash(input: IntakeRequest): string {
   const canonical = {
     ercTaskId: input.ercTaskId,
     urgency: input.urgency,
@@ -31,7 +32,7 @@ function intakeHash(input: IntakeRequest): string {
 
 export type IntakeSource = 'erc' | 'manual';
 
-export function createIntakeService(db: Db, config: LifecycleConfig, publisher: Publisher) {
+export function createIntakeService(db: Db, config: LifecycleConfig, publisher: Publisher, phoneHasher: PhoneHasher) {
   async function summary(id: string): Promise<TaskSummary> {
     const row = await findTaskSummary(db, id);
     if (!row) throw notFound('Task');
@@ -68,6 +69,8 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
       if (earlier) return earlier;
 
       const codeKnown = await isKnownTaskCode(db, input.taskCode);
+      // Reports match re-contacts on this keyed hash, never on the number.
+      const hashPhone = await phoneHasher.keyed();
       try {
         const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
           const task = await trx
@@ -85,6 +88,7 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
               area_id: municipality.area_id,
               address: input.address ?? null,
               callback_phone: input.callbackPhone,
+              callback_phone_hash: hashPhone(input.callbackPhone),
               patient_age: input.patientAge ?? null,
               patient_sex: input.patientSex ?? null,
               summary: input.summary,
@@ -93,7 +97,7 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
             .returning(['id', 'version', 'state'])
             .executeTakeFirstOrThrow();
           const data = { source, taskCode: input.taskCode, taskCodeKnown: codeKnown };
-          await changes.record({ task, type: 'task.received', data, audit: { action: 'task.intake', details: { ...data, ercTaskId: input.ercTaskId } } });
+          changes.record({ task, type: 'task.received', data, audit: { action: 'task.intake', details: { ...data, ercTaskId: input.ercTaskId } } });
           return task.id;
         });
         return { task: await summary(id), created: true };

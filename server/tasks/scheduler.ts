@@ -5,6 +5,7 @@ import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.t
 import { NO_REQUEST, SYSTEM } from '../http/actor.ts';
 import type { Logger } from '../logger.ts';
 import type { Publisher } from '../realtime/publisher.ts';
+import { deleteIdleSessions } from '../auth/session.repository.ts';
 
 type Trx = Transaction<Database>;
 
@@ -23,7 +24,7 @@ async function escalateNearDeadline(trx: Trx, changes: ChangeRecorder, config: L
     .returning(['id', 'version', 'state'])
     .execute();
   for (const task of rows) {
-    await changes.record({ task, type: 'task.escalated', data: { reason: 'response_limit' }, audit: { action: 'task.escalate', details: { reason: 'response_limit' } } });
+    changes.record({ task, type: 'task.escalated', data: { reason: 'response_limit' }, audit: { action: 'task.escalate', details: { reason: 'response_limit' } } });
   }
   return rows.length;
 }
@@ -32,13 +33,13 @@ async function escalateNearDeadline(trx: Trx, changes: ChangeRecorder, config: L
 async function flagDueCallbacks(trx: Trx, changes: ChangeRecorder): Promise<number> {
   const rows = await trx
     .updateTable('task')
-    .set({ callback_due_flagged_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
+    .set({ callback_due_flagged_at: sql`now()`, updated_at: sql`now()` })
     .where('state', '=', 'callback_pending')
     .where('callback_due_flagged_at', 'is', null)
     .where('callback_due_at', '<=', sql<Date>`now()`)
     .returning(['id', 'version', 'state'])
     .execute();
-  for (const task of rows) await changes.record({ task, type: 'task.callback_due', audit: { action: 'task.callback_due' } });
+  for (const task of rows) changes.record({ task, type: 'task.callback_due', audit: { action: 'task.callback_due' } });
   return rows.length;
 }
 
@@ -46,33 +47,35 @@ async function flagDueCallbacks(trx: Trx, changes: ChangeRecorder): Promise<numb
 async function flagStaleClaims(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
   const rows = await trx
     .updateTable('task')
-    .set({ stale_flagged_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
+    .set({ stale_flagged_at: sql`now()`, updated_at: sql`now()` })
     .where('state', '=', 'in_assessment')
     .where('stale_flagged_at', 'is', null)
     .where(sql<boolean>`heartbeat_at < now() - make_interval(secs => ${config.claimStaleSeconds})`)
     .returning(['id', 'version', 'state', 'claimed_by'])
     .execute();
   for (const task of rows) {
-    await changes.record({ task, type: 'task.claim_stale', audience: 'shift_leader', data: { holder: task.claimed_by }, audit: { action: 'task.claim_stale' } });
+    changes.record({ task, type: 'task.claim_stale', audience: 'shift_leader', data: { holder: task.claimed_by }, audit: { action: 'task.claim_stale' } });
   }
   return rows.length;
 }
 
-/** Waiting-time targets crossed by patients not yet reached: an event each time a task passes into a higher target. */
+/**
+ * Waiting-time targets crossed by tasks still waiting (or held but not yet reached): an event each
+ * time a task passes into a higher target.
+ */
 async function flagWaitBreaches(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
   const targets = config.waitTargetsMinutes;
   const levelSql = sql<number>`(${sql.join(targets.map((m) => sql`(received_at + make_interval(mins => ${m}) <= now())::int`), sql` + `)})`;
   const rows = await trx
     .updateTable('task')
-    .set({ breach_level: levelSql, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('state', '<>', 'closed')
-    .where('answered_at', 'is', null)
+    .set({ breach_level: levelSql, updated_at: sql`now()` })
+    .where((eb) => eb.or([eb('state', 'in', ['queued', 'callback_pending']), eb.and([eb('state', '=', 'in_assessment'), eb('answered_at', 'is', null)])]))
     .where(sql<boolean>`${levelSql} > breach_level`)
     .returning(['id', 'version', 'state', 'breach_level'])
     .execute();
   for (const task of rows) {
     const minutes = targets[task.breach_level - 1] ?? null;
-    await changes.record({ task, type: 'task.wait_breached', data: { level: task.breach_level, targetMinutes: minutes }, audit: { action: 'task.wait_breach', details: { targetMinutes: minutes } } });
+    changes.record({ task, type: 'task.wait_breached', data: { level: task.breach_level, targetMinutes: minutes }, audit: { action: 'task.wait_breach', details: { targetMinutes: minutes } } });
   }
   return rows.length;
 }
@@ -89,7 +92,7 @@ async function flagUnacknowledgedDispatches(trx: Trx, changes: ChangeRecorder, c
     .execute();
   for (const request of rows) {
     const task = await trx.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', request.task_id).executeTakeFirstOrThrow();
-    await changes.record({ task, type: 'dispatch.unacknowledged', audience: 'shift_leader', data: { dispatchRequestId: request.id }, audit: { action: 'dispatch.unacknowledged', details: { dispatchRequestId: request.id } } });
+    changes.record({ task, type: 'dispatch.unacknowledged', audience: 'shift_leader', data: { dispatchRequestId: request.id }, audit: { action: 'dispatch.unacknowledged', details: { dispatchRequestId: request.id } } });
   }
   return rows.length;
 }
@@ -101,25 +104,49 @@ export interface TickResult {
   staleClaims: number;
   waitBreaches: number;
   unacknowledgedDispatches: number;
+  idleSessionsEnded: number;
 }
 
+type Rule = (trx: Trx, changes: ChangeRecorder) => Promise<number>;
+
 /**
- * One pass of the background rules, as the `system` actor, on one node at a time (a transaction
- * advisory lock). Every rule is a conditional update on state in the database, so a pass after a
- * restart, or a second node's pass right after, finds exactly what is still to do.
+ * One pass of the background rules, as the `system` actor, on one node at a time. Each rule runs in
+ * its own short transaction under its own advisory lock, the safety net first, so a failing or slow
+ * rule never holds back or rolls back another. Every rule is a conditional update on state in the
+ * database: a pass after a restart, or a second node's pass right after, finds exactly what is left.
+ * Flags (due, stale, breach, unacknowledged) do not move the task's version: they change nothing a
+ * nurse edits, so they must not turn her next save into a STALE_VERSION.
  */
-export async function runSchedulerTick(db: Db, publisher: Publisher, config: LifecycleConfig): Promise<TickResult> {
-  return runTaskTransaction(db, publisher, SYSTEM, NO_REQUEST, async (trx, changes) => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SCHEDULER_LOCK}) as locked`.execute(trx);
-    if (!rows[0]?.locked) return { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0 };
-    const escalated = await escalateNearDeadline(trx, changes, config);
-    const callbacksDue = await flagDueCallbacks(trx, changes);
-    const staleClaims = await flagStaleClaims(trx, changes, config);
-    const waitBreaches = await flagWaitBreaches(trx, changes, config);
-    const unacknowledgedDispatches = await flagUnacknowledgedDispatches(trx, changes, config);
+export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig: Config): Promise<TickResult> {
+  const config = fullConfig.lifecycle;
+  const rules: [keyof Omit<TickResult, 'ran'>, Rule][] = [
+    ['escalated', (trx, changes) => escalateNearDeadline(trx, changes, config)],
+    ['callbacksDue', flagDueCallbacks],
+    ['staleClaims', (trx, changes) => flagStaleClaims(trx, changes, config)],
+    ['waitBreaches', (trx, changes) => flagWaitBreaches(trx, changes, config)],
+    ['unacknowledgedDispatches', (trx, changes) => flagUnacknowledgedDispatches(trx, changes, config)],
+  ];
+  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, idleSessionsEnded: 0 };
+  for (const [index, [name, rule]] of rules.entries()) {
+    result[name] = await runTaskTransaction(db, publisher, SYSTEM, NO_REQUEST, async (trx, changes) => {
+      if (!(await tryLock(trx, index))) return 0;
+      result.ran = true;
+      return rule(trx, changes);
+    });
+  }
+  result.idleSessionsEnded = await db.transaction().execute(async (trx) => {
+    if (!(await tryLock(trx, rules.length))) return 0;
     await trx.deleteFrom('idempotency_record').where('created_at', '<', sql<Date>`now() - interval '24 hours'`).execute();
-    return { ran: true, escalated, callbacksDue, staleClaims, waitBreaches, unacknowledgedDispatches };
+    const ended = await deleteIdleSessions(trx, fullConfig.session.idleMinutes);
+    publisher.sessionsEnded(ended, 'idle');
+    return ended.length;
   });
+  return result;
+}
+
+async function tryLock(trx: Trx, rule: number): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${SCHEDULER_LOCK}, ${rule}) as locked`.execute(trx);
+  return rows[0]?.locked === true;
 }
 
 /** Runs ticks on an interval until stopped; a slow tick delays the next, a failed one is logged and retried. */
@@ -127,8 +154,8 @@ export function startScheduler(db: Db, publisher: Publisher, config: Config, log
   let current: Promise<void> | undefined;
   const tick = async () => {
     try {
-      const result = await runSchedulerTick(db, publisher, config.lifecycle);
-      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches;
+      const result = await runSchedulerTick(db, publisher, config);
+      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.idleSessionsEnded;
       if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');

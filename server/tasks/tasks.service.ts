@@ -113,7 +113,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       await inTaskTransaction(actor, ctx, async (trx, changes) => {
         const claimed = await repo.claimTask(trx, id, actor.id);
         if (claimed) {
-          await changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
+          changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
           return;
         }
         const task = await repo.lockTask(trx, id);
@@ -130,7 +130,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       const id = await inTaskTransaction(actor, ctx, async (trx, changes) => {
         const claimed = await repo.claimNextTask(trx, actor.id, areaId);
         if (!claimed) return undefined;
-        await changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
+        changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
         return claimed.id;
       });
       if (!id) throw new AppError(404, 'QUEUE_EMPTY', 'No task is waiting.');
@@ -150,7 +150,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
           stale_flagged_at: null,
         });
         const data = { from: task.claimed_by };
-        await changes.record({ task: updated, type: 'task.released', data, audit: { action: 'task.release', details: { ...data, reason: reason ?? null } } });
+        changes.record({ task: updated, type: 'task.released', data, audit: { action: 'task.release', details: { ...data, reason: reason ?? null } } });
       });
       return summary(id);
     },
@@ -159,13 +159,16 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     async heartbeat(id: string, actor: UserActor, ctx: RequestContext): Promise<{ heartbeatAt: string; version: number }> {
       return inTaskTransaction(actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { requireHolder: true });
+        // A heartbeat is not an edit: it keeps the version, so the holder's next save is not stale.
+        const row = await trx
+          .updateTable('task')
+          .set({ heartbeat_at: sql`now()`, stale_flagged_at: null })
+          .where('id', '=', id)
+          .returning(['id', 'version', 'state', 'heartbeat_at'])
+          .executeTakeFirstOrThrow();
         if (task.stale_flagged_at) {
-          const updated = await repo.updateTask(trx, id, { heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
-          await changes.record({ task: updated, type: 'task.claim_resumed', audience: 'shift_leader', audit: { action: 'task.claim_resumed' } });
-        } else {
-          await trx.updateTable('task').set({ heartbeat_at: sql`now()` }).where('id', '=', id).execute();
+          changes.record({ task: row, type: 'task.claim_resumed', audience: 'shift_leader', audit: { action: 'task.claim_resumed' } });
         }
-        const row = await trx.selectFrom('task').select(['heartbeat_at', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
         return { heartbeatAt: row.heartbeat_at!.toISOString(), version: row.version };
       });
     },
@@ -198,7 +201,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
           stale_flagged_at: null,
         });
         const data = { from: task.claimed_by, to: assigneeId, wasStale: task.state === 'in_assessment' && !liveClaim };
-        await changes.record({ task: updated, type: 'task.reassigned', data, audit: { action: 'task.reassign', details: { ...data, reason: input.reason ?? null } } });
+        changes.record({ task: updated, type: 'task.reassigned', data, audit: { action: 'task.reassign', details: { ...data, reason: input.reason ?? null } } });
       });
       return summary(id);
     },
@@ -215,7 +218,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         const firstCall = task.first_call_at ? {} : { first_call_at: sql<Date>`now()` };
         if (result === 'answered') {
           const updated = await repo.updateTask(trx, id, { ...firstCall, answered_at: task.answered_at ?? sql<Date>`now()`, callback_due_at: null });
-          await changes.record({ task: updated, type: 'task.call_attempted', data: { result }, audit: { action: 'task.call_attempt', details: { result } } });
+          changes.record({ task: updated, type: 'task.call_attempted', data: { result }, audit: { action: 'task.call_attempt', details: { result } } });
           return;
         }
         const decision = decideAfterFailedCall(
@@ -234,9 +237,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
             : { state: 'callback_pending', callback_due_at: decision.callbackDueAt, callback_due_flagged_at: null, claimed_by: null, claimed_at: null, heartbeat_at: null, stale_flagged_at: null }),
         });
         const data = { result, failedCallAttempts: decision.failedCallAttempts, callbackDueAt: escalated ? null : decision.callbackDueAt.toISOString() };
-        await changes.record({ task: updated, type: 'task.call_attempted', data, audit: { action: 'task.call_attempt', details: data } });
+        changes.record({ task: updated, type: 'task.call_attempted', data, audit: { action: 'task.call_attempt', details: data } });
         if (decision.escalate) {
-          await changes.record({
+          changes.record({
             task: updated,
             type: 'task.escalated',
             data: { reason: decision.escalate },
@@ -256,7 +259,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         await lockForWork(trx, id, actor, { version, requireHolder: false });
         const updated = await repo.updateTask(trx, id, { assessment: JSON.stringify(assessment) });
         const data = { redFlags: assessment.redFlags.length };
-        await changes.record({ task: updated, type: 'task.assessment_saved', data, audit: { action: 'task.assessment_save', details: data } });
+        changes.record({ task: updated, type: 'task.assessment_saved', data, audit: { action: 'task.assessment_save', details: data } });
       });
       return summary(id);
     },

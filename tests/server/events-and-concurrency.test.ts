@@ -121,7 +121,7 @@ describe('event stream', () => {
     const task = await createTask(erc);
     await nurse.agent.post(`/api/tasks/${task.id}/claim`);
     await t.db.updateTable('task').set({ heartbeat_at: new Date(Date.now() - 3_600_000) }).where('id', '=', task.id).execute();
-    await runSchedulerTick(t.db, t.server.publisher, t.config.lifecycle);
+    await runSchedulerTick(t.db, t.server.publisher, t.config);
     const forNurse = (await allEvents(nurse.agent)).events.filter((e) => e.taskId === task.id).map((e) => e.type);
     const forLeader = (await allEvents(leader.agent)).events.filter((e) => e.taskId === task.id).map((e) => e.type);
     expect(forLeader).toContain('task.claim_stale');

@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-const tick = () => runSchedulerTick(t.db, t.server.publisher, t.config.lifecycle);
+const tick = () => runSchedulerTick(t.db, t.server.publisher, t.config);
 const eventTypes = async (taskId: string) =>
   (await t.db.selectFrom('task_event').select('type').where('task_id', '=', taskId).orderBy('seq').execute()).map((e) => e.type);
 
@@ -88,6 +88,27 @@ describe('scheduler', () => {
     expect(await eventTypes(task.id)).toContain('dispatch.unacknowledged');
     const open = await erc.get('/api/intake/dispatch-requests');
     expect(open.body.dispatchRequests.find((d: { taskId: string }) => d.taskId === task.id).overdue).toBe(true);
+  });
+
+  it('ends sessions idle past the limit and tells their sockets', async () => {
+    const { agent, id } = await t.userWithRole('nurse');
+    await t.db.updateTable('user_session').set({ last_seen_at: sql`now() - interval '2 days'` }).where('user_id', '=', id).execute();
+    expect((await tick()).idleSessionsEnded).toBeGreaterThanOrEqual(1);
+    expect(await t.db.selectFrom('user_session').select('id').where('user_id', '=', id).execute()).toEqual([]);
+    expect((await agent.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('flags do not move the version, so the holder\'s next save is not stale', async () => {
+    const nurse = await t.userWithRole('nurse');
+    const task = await createTask(erc, { receivedAt: minutesAgo(45) });
+    const claimed = (await nurse.agent.post(`/api/tasks/${task.id}/claim`)).body.task;
+    await t.db.updateTable('task').set({ heartbeat_at: sql`now() - interval '5 minutes'` }).where('id', '=', task.id).execute();
+    await tick();
+    expect(await eventTypes(task.id)).toEqual(expect.arrayContaining(['task.claim_stale', 'task.wait_breached']));
+    const hb = await nurse.agent.post(`/api/tasks/${task.id}/heartbeat`);
+    expect(hb.body.version).toBe(claimed.version);
+    const saved = await nurse.agent.put(`/api/tasks/${task.id}/assessment`).send({ version: claimed.version, redFlags: [] });
+    expect(saved.status).toBe(200);
   });
 
   it('runs on its own interval when enabled', async () => {

@@ -65,7 +65,7 @@ export function useSession() {
       }
     };
     connectRealtime({
-      onSessionEnded: (event) => endSession(event.reason),
+      onSessionEnded: (event) => endSession(event.reason === 'idle' ? 'expired' : event.reason),
       onSessionChanged: () => {
         void refresh().then((ok) => ok && reconnectIfStale());
       },
