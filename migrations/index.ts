@@ -3,6 +3,8 @@ import * as m20261123T150000 from './20261123T150000_accounts_sessions_audit.ts'
 import * as m20261123T150100 from './20261123T150100_reference_data.ts';
 import * as m20261123T150200 from './20261123T150200_socket_io_adapter.ts';
 import * as m20261123T160000 from './20261123T160000_task_lifecycle.ts';
+import * as m20261123T170000 from './20261123T170000_monthly_reports.ts';
+import * as m20261123T180000 from './20261123T180000_dispatch_supersede.ts';
 
 /**
  * Every migration, by its file name. Imported statically so that the same list runs under tsx,
@@ -13,4 +15,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123T150100_reference_data': m20261123T150100,
   '20261123T150200_socket_io_adapter': m20261123T150200,
   '20261123T160000_task_lifecycle': m20261123T160000,
+  '20261123T170000_monthly_reports': m20261123T170000,
+  '20261123T180000_dispatch_supersede': m20261123T180000,
 };

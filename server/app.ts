@@ -17,6 +17,11 @@ import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { IMPORT_BODY_LIMIT, importRoutes } from './import/import.routes.ts';
+import { createImportService } from './import/import.service.ts';
+import { createPhoneHasher, startPhoneHashFill } from './reports/phone-hash.ts';
+import { reportsRoutes } from './reports/reports.routes.ts';
+import { createReportsService } from './reports/reports.service.ts';
 import { intakeRoutes } from './intake/intake.routes.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import type { LiveStatsService } from './stats/live-stats.service.ts';
@@ -51,7 +56,9 @@ export interface AppParts {
 /** Builds the HTTP application; never listens, so tests can drive it directly. */
 export function createApp({ db, config, logger, publisher, liveStats }: AppDeps): AppParts {
   const auth = createAuthService(db, config, publisher);
-  const intake = createIntakeService(db, config.lifecycle, publisher);
+  const phoneHasher = createPhoneHasher(db, config.reports.phoneHashKey);
+  startPhoneHashFill(db, phoneHasher, logger);
+  const intake = createIntakeService(db, config.lifecycle, publisher, phoneHasher);
   const routes: RouteDef[] = [
     ...healthRoutes(db),
     ...authRoutes(auth, config),
@@ -62,6 +69,8 @@ export function createApp({ db, config, logger, publisher, liveStats }: AppDeps)
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
     ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
     ...eventsRoutes(db),
+    ...reportsRoutes(createReportsService(db, config.reports)),
+    ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),
     ...statsRoutes(liveStats),
   ];
   const openApi = buildOpenApi(
@@ -85,6 +94,8 @@ export function createApp({ db, config, logger, publisher, liveStats }: AppDeps)
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogger(logger));
   app.use(securityHeaders);
+  // The history import carries thousands of rows; it parses first, so the general limit skips it.
+  app.use('/api/import', express.json({ limit: IMPORT_BODY_LIMIT }));
   app.use(express.json({ limit: '256kb' }));
   app.use('/api', refuseCrossSite);
   app.get('/api/openapi.json', (_req, res) => {

@@ -14,7 +14,12 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   COOKIE_SECURE: bool.default(false),
-  TRUST_PROXY: z.string().default('loopback'),
+  // Express's own forms: hops to trust (1), true/false, or addresses and names (loopback, 10.0.0.0/8).
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'a hop count, true/false, or a comma list of addresses, subnets or loopback/linklocal/uniquelocal')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+    .default('loopback'),
   SESSION_IDLE_MINUTES: int(5, 24 * 60).default(12 * 60),
   LOGIN_SLOWDOWN_AFTER: int(1, 100).default(3),
   LOGIN_LOCK_AFTER: int(2, 100).default(10),
@@ -54,7 +59,7 @@ export interface Config {
   readonly logLevel: string;
   readonly adminPassword: string | undefined;
   readonly cookieSecure: boolean;
-  readonly trustProxy: string;
+  readonly trustProxy: boolean | number | string;
   readonly session: { readonly idleMinutes: number };
   readonly login: { readonly slowdownAfter: number; readonly lockAfter: number; readonly lockMinutes: number };
   readonly lifecycle: LifecycleConfig;

@@ -5,12 +5,23 @@ import { pinoHttp } from 'pino-http';
 
 export type { Logger };
 
+/**
+ * Errors as logged: name, message, code and stack only. A PostgreSQL error's `detail` ("Failing row
+ * contains (...)") or `where` can carry a task row, phone number and summary included.
+ */
+function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = 'code' in err ? String(err.code) : undefined;
+  return { type: err.name, message: err.message, ...(code ? { code } : {}), stack: err.stack };
+}
+
 export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'dtask-console' },
     // Personal health data must never reach the logs: whatever a caller passes by mistake is cut here.
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'body', 'password', '*.password', 'callbackPhone', '*.callbackPhone'], remove: true },
+    serializers: { err: safeError },
   });
 }
 

@@ -40,7 +40,7 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
     {
       async online() {
         // fetchSockets asks every node through the adapter, so presence is the same on each.
-        const sockets = await io.in([rooms.role('nurse'), rooms.role('shift_leader')]).fetchSockets();
+        const sockets = await io.timeout(1000).in([rooms.role('nurse'), rooms.role('shift_leader')]).fetchSockets();
         const users = new Map(sockets.map((s) => [s.data.user.id, { id: s.data.user.id, displayName: s.data.user.displayName, role: s.data.user.role }]));
         return [...users.values()];
       },

@@ -6,7 +6,7 @@ import { insertAudit } from '../audit/audit.repository.ts';
 import type { AnonymousActor, IntegrationActor, RequestContext, UserActor } from '../http/actor.ts';
 import { AppError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { findUserByUsername, recordFailedLogin, recordSuccessfulLogin } from '../users/users.repository.ts';
+import { findUserByUsername, lockUserById, recordFailedLogin, recordSuccessfulLogin } from '../users/users.repository.ts';
 import { findActiveKeyByHash, touchKey } from '../integration-keys/integration-keys.repository.ts';
 import { randomToken, tokenDigest, verifyPassword } from './secrets.ts';
 import { deleteSession, findLiveSession, insertSession, touchSession } from './session.repository.ts';
@@ -56,6 +56,12 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher) 
       const token = randomToken();
       const actor: UserActor = { kind: 'user', id: user.id, username: user.username, displayName: user.display_name, role: Role.parse(user.role), sessionId: tokenDigest(token) };
       const endedPrevious = await db.transaction().execute(async (trx) => {
+        // Concurrent guesses all passed the lock check above before any failure was counted: look
+        // again under the row lock, so a lock set meanwhile also stops a right guess.
+        const current = await lockUserById(trx, user.id);
+        if (current?.locked_until && current.locked_until > new Date()) {
+          throw lockedError(current.locked_until, current.failed_logins, config.login.lockAfter);
+        }
         const ended = previousToken ? await deleteSession(trx, tokenDigest(previousToken)) : false;
         await insertSession(trx, actor.sessionId, user.id);
         await recordSuccessfulLogin(trx, user.id);

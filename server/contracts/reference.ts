@@ -17,14 +17,17 @@ export const AreaList = z.object({ areas: z.array(AreaDto) }).meta({ id: 'AreaLi
 export type AreaList = z.infer<typeof AreaList>;
 
 export const CreateAreaRequest = z.strictObject({ name: text(80).pipe(z.string().min(1)) }).meta({ id: 'CreateAreaRequest' });
+const notEmpty = (v: object) => Object.keys(v).length > 0;
 export const UpdateAreaRequest = z
   .strictObject({ name: text(80).pipe(z.string().min(1)).optional(), active: z.boolean().optional() })
+  .refine(notEmpty, 'Nothing to change')
   .meta({ id: 'UpdateAreaRequest' });
 export const CreateMunicipalityRequest = z
   .strictObject({ name: text(80).pipe(z.string().min(1)), areaId: Uuid })
   .meta({ id: 'CreateMunicipalityRequest' });
 export const UpdateMunicipalityRequest = z
   .strictObject({ areaId: Uuid.optional(), active: z.boolean().optional() })
+  .refine(notEmpty, 'Nothing to change')
   .meta({ id: 'UpdateMunicipalityRequest' });
 
 export const TaskCodeDto = z

@@ -227,6 +227,7 @@ export const DispatchRequestDto = z
     acknowledgedAt: IsoDateTime.nullable(),
     secondsToAcknowledge: z.number().nullable(),
     overdue: z.boolean(),
+    supersededAt: IsoDateTime.nullable().describe('Withdrawn: an amended outcome replaced the decision (no unit, or a new request instead)'),
   })
   .meta({ id: 'DispatchRequest' });
 export type DispatchRequestDto = z.infer<typeof DispatchRequestDto>;

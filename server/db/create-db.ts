@@ -25,14 +25,16 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
     // A connection losing its server (database restart, network cut) must not crash the process.
     // Queries in flight fail on their own and answer 503 DATABASE_UNAVAILABLE; idle clients are
     // reported to the pool's 'error' and dropped.
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize });
+    // Bounded waits: a silently lost network answers 503 within seconds instead of hanging requests.
+    const limits = { connectionTimeoutMillis: 5_000, statement_timeout: 30_000, idle_in_transaction_session_timeout: 60_000 };
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ...limits });
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     // The Socket.IO adapter keeps one client checked out for LISTEN and, when it dies, takes a new
     // one without releasing the old: released here with the error, or every outage would leak a
     // connection until the pool is exhausted (and pool.end() would wait for it forever).
     // One connection stays checked out for LISTEN; the rest carry NOTIFY publishes and attachments.
-    const pubsubPool = new pg.Pool({ connectionString: target.url, max: 6 });
+    const pubsubPool = new pg.Pool({ connectionString: target.url, max: 6, connectionTimeoutMillis: 5_000 });
     pubsubPool.on('error', () => undefined);
     pubsubPool.on('connect', (client) =>
       client.on('error', (err) => {

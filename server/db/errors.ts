@@ -10,7 +10,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = 'code' in err ? String(err.code) : '';
   if (UNAVAILABLE_CODES.has(code)) return true;
   const message = err instanceof Error ? err.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
 }
 
 /** The PostgreSQL error code of a failed query, if any (23505 unique violation, ...). */

@@ -25,6 +25,12 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AppSecret {
+  created_at: Generated<Timestamp>;
+  name: string;
+  value: string;
+}
+
 export interface AppUser {
   active: Generated<boolean>;
   created_at: Generated<Timestamp>;
@@ -67,6 +73,8 @@ export interface DispatchRequest {
   overdue_flagged_at: Timestamp | null;
   reason: string;
   requested_at: Generated<Timestamp>;
+  superseded_at: Timestamp | null;
+  superseded_by_outcome_id: string | null;
   task_id: string;
   unit_level: string;
   urgency: string;
@@ -127,6 +135,7 @@ export interface Task {
   callback_due_at: Timestamp | null;
   callback_due_flagged_at: Timestamp | null;
   callback_phone: string;
+  callback_phone_hash: string | null;
   claimed_at: Timestamp | null;
   claimed_by: string | null;
   closed_at: Timestamp | null;
@@ -141,6 +150,7 @@ export interface Task {
   id: Generated<string>;
   intake_hash: string;
   municipality_id: string;
+  next_contact_at: Timestamp | null;
   outcome_type: string | null;
   patient_age: number | null;
   patient_sex: string | null;
@@ -187,6 +197,18 @@ export interface TaskEvent {
   version: number;
 }
 
+export interface TaskMonthStat {
+  dimension: string;
+  dispatch_reason: string;
+  key: string;
+  month: Timestamp;
+  outcome: string;
+  recontact: number;
+  redirect_target: string;
+  tasks: number;
+  unit_level: string;
+}
+
 export interface TaskOutcome {
   amendment_reason: string | null;
   amends_id: string | null;
@@ -199,6 +221,14 @@ export interface TaskOutcome {
   type: string;
 }
 
+export interface TaskWaitStat {
+  dimension: string;
+  key: string;
+  minutes: number;
+  month: Timestamp;
+  tasks: number;
+}
+
 export interface UserSession {
   created_at: Generated<Timestamp>;
   id: string;
@@ -207,6 +237,7 @@ export interface UserSession {
 }
 
 export interface DB {
+  app_secret: AppSecret;
   app_user: AppUser;
   area: Area;
   audit_log: AuditLog;
@@ -221,6 +252,8 @@ export interface DB {
   task_call_attempt: TaskCallAttempt;
   task_code: TaskCode;
   task_event: TaskEvent;
+  task_month_stat: TaskMonthStat;
   task_outcome: TaskOutcome;
+  task_wait_stat: TaskWaitStat;
   user_session: UserSession;
 }

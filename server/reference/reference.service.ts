@@ -12,6 +12,7 @@ import type {
 } from '../contracts/reference.ts';
 import { Urgency } from '../contracts/reference.ts';
 import type { Db } from '../db/create-db.ts';
+import { pgCode } from '../db/errors.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
 import { AppError, notFound } from '../http/errors.ts';
@@ -60,7 +61,10 @@ export function createReferenceService(db: Db) {
 
     async updateArea(id: string, input: z.output<typeof UpdateAreaRequest>, actor: Actor, ctx: RequestContext) {
       return db.transaction().execute(async (trx) => {
-        const row = await repo.updateArea(trx, id, input);
+        const row = await repo.updateArea(trx, id, input).catch((err: unknown) => {
+          if (pgCode(err) === '23505') throw new AppError(409, 'AREA_EXISTS', `An area named "${input.name}" exists already.`);
+          throw err;
+        });
         if (!row) throw notFound('Area');
         await insertAudit(trx, actor, ctx, { action: 'reference.area_update', targetType: 'area', targetId: id, details: { name: row.name, active: row.active } });
         return row;

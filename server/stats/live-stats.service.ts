@@ -22,6 +22,7 @@ export interface LiveStatsOutput {
 export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput, logger: Logger) {
   const settings = config.liveStats;
   const model = new LoadModel();
+  const warn = (what: string) => (err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what);
   let seq = 0;
   let areas: { id: string; name: string }[] = [];
   let averages = { day: '', map: new Map<string, number>() };
@@ -62,7 +63,13 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
   async function snapshot(): Promise<LiveStats> {
     if (presenceStale) {
       presenceStale = false;
-      online = await output.online();
+      // A node that died is still counted by the adapter for a while and never answers: keep the
+      // last presence rather than stall the board; the next reload asks again.
+      online = await output.online().catch((err: unknown) => {
+        warn('presence query failed')(err);
+        presenceStale = true;
+        return online;
+      });
     }
     return model.snapshot({
       now: new Date(),
@@ -98,9 +105,9 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
     }, wait);
   }
 
-  const warn = (what: string) => (err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, what);
   const timers: NodeJS.Timeout[] = [];
   let started = false;
+  let catchUpQueued = false;
 
   return {
     async start(): Promise<void> {
@@ -113,10 +120,14 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
       for (const timer of timers) timer.unref();
     },
 
-    /** A commit on this node: catch up with the event stream and emit soon. */
+    /** A commit on this node: catch up with the event stream and emit soon (one catch-up per burst). */
     notify(): void {
-      if (!started) return;
-      serial(catchUp).then(() => scheduleEmit(), warn('stats catch-up failed'));
+      if (!started || catchUpQueued) return;
+      catchUpQueued = true;
+      serial(async () => {
+        catchUpQueued = false;
+        return catchUp();
+      }).then(() => scheduleEmit(), warn('stats catch-up failed'));
     },
 
     /** A clinical user's socket came or went on this node. */

@@ -5,6 +5,7 @@ import type { Database } from '../db/create-db.ts';
 import type { ChangeRecorder } from '../events/task-change.ts';
 import { actorName } from '../events/task-change.ts';
 import type { Actor } from '../http/actor.ts';
+import { insertDispatchRequest, supersedeDispatchRequests } from './dispatch.repository.ts';
 import { insertOutcome, updateTask } from './tasks.repository.ts';
 
 function outcomeData(outcome: RecordedOutcome): Record<string, string> {
@@ -23,7 +24,8 @@ function outcomeData(outcome: RecordedOutcome): Record<string, string> {
 /**
  * Records an outcome row and points the task at it: closing it, or (with `amends`) replacing the
  * current outcome of a closed task. A unit dispatch creates the dispatch request for the ERC in the
- * same transaction. Free text (rationale, notes) goes to the outcome row, never to events or audit.
+ * same transaction; an amendment withdraws the request of the outcome it replaces. Free text
+ * (rationale, notes) goes to the outcome row, never to events or audit.
  */
 export async function recordOutcome(
   trx: Transaction<Database>,
@@ -49,11 +51,13 @@ export async function recordOutcome(
       ? {}
       : { closed_at: sql<Date>`now()`, claimed_by: null, claimed_at: null, heartbeat_at: null, callback_due_at: null }),
   });
-  if (outcome.type === 'dispatch_unit') {
-    await trx
-      .insertInto('dispatch_request')
-      .values({ task_id: taskId, outcome_id: outcomeId, unit_level: outcome.unitLevel, urgency: outcome.urgency, reason: outcome.reason })
-      .execute();
+  // An amendment withdraws the dispatch request of the outcome it replaces: one task, one unit.
+  const superseded = amends ? await supersedeDispatchRequests(trx, taskId, outcomeId) : [];
+  if (outcome.type === 'dispatch_unit') await insertDispatchRequest(trx, { taskId, outcomeId, ...outcome });
+  for (const request of superseded) {
+    // The ERC had already confirmed it: a unit may be on its way; shift leaders must know at once.
+    const data = { dispatchRequestId: request.id, acknowledged: request.acknowledged_at !== null };
+    changes.record({ task, type: 'dispatch.superseded', data, audit: { action: 'dispatch.supersede', details: data } });
   }
   const data = outcomeData(outcome);
   changes.record({

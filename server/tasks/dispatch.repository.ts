@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { LifecycleConfig } from '../config.ts';
 import type { DispatchRequestDto } from '../contracts/tasks.ts';
 import { UNIT_LEVELS } from '../contracts/tasks.ts';
@@ -18,7 +19,7 @@ export type DispatchRow = Awaited<ReturnType<ReturnType<typeof selectDispatchReq
 
 export function listDispatchRequests(db: Executor, status: 'open' | 'all') {
   let q = selectDispatchRequests(db).orderBy('d.requested_at');
-  if (status === 'open') q = q.where('d.acknowledged_at', 'is', null);
+  if (status === 'open') q = q.where('d.acknowledged_at', 'is', null).where('d.superseded_at', 'is', null);
   return q.limit(1000).execute();
 }
 
@@ -28,6 +29,27 @@ export function listDispatchRequestsForTask(db: Executor, taskId: string) {
 
 export function findDispatchRequest(db: Executor, id: string) {
   return selectDispatchRequests(db).where('d.id', '=', id).executeTakeFirst();
+}
+
+export function insertDispatchRequest(
+  db: Executor,
+  r: { taskId: string; outcomeId: string; unitLevel: string; urgency: string; reason: string },
+) {
+  return db
+    .insertInto('dispatch_request')
+    .values({ task_id: r.taskId, outcome_id: r.outcomeId, unit_level: r.unitLevel, urgency: r.urgency, reason: r.reason })
+    .execute();
+}
+
+/** Withdraws every standing dispatch request of a task; returns them (acknowledged ones need attention). */
+export function supersedeDispatchRequests(db: Executor, taskId: string, byOutcomeId: string) {
+  return db
+    .updateTable('dispatch_request')
+    .set({ superseded_at: sql`now()`, superseded_by_outcome_id: byOutcomeId })
+    .where('task_id', '=', taskId)
+    .where('superseded_at', 'is', null)
+    .returning(['id', 'acknowledged_at'])
+    .execute();
 }
 
 export function lockDispatchRequest(db: Executor, id: string) {
@@ -48,6 +70,7 @@ export function toDispatchRequestDto(row: DispatchRow, config: LifecycleConfig):
     requestedAt: row.requested_at.toISOString(),
     acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
     secondsToAcknowledge: row.acknowledged_at ? Math.round(waitedMs / 1000) : null,
-    overdue: row.acknowledged_at === null && waitedMs > config.dispatchAckMinutes * 60_000,
+    overdue: row.acknowledged_at === null && row.superseded_at === null && waitedMs > config.dispatchAckMinutes * 60_000,
+    supersededAt: row.superseded_at?.toISOString() ?? null,
   };
 }

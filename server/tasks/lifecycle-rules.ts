@@ -38,13 +38,19 @@ export function decideAfterFailedCall(
   return { failedCallAttempts, callbackDueAt, escalate: task.escalated ? null : escalate };
 }
 
-/** Refuses an outcome the task's state of care does not allow. */
+/**
+ * Refuses an outcome the task's state of care does not allow. An escalated task closes as a unit
+ * dispatch; its reason must be "unreachable" unless the patient was reached after all, when the
+ * nurse gives the true reason (reports count unreachable patients from it).
+ */
 export function assertOutcomeAllowed(
-  task: { escalated: boolean; assessment: AssessmentFields | null },
+  task: { escalated: boolean; reached: boolean; assessment: AssessmentFields | null },
   outcome: Outcome,
 ): void {
-  if (task.escalated && (outcome.type !== 'dispatch_unit' || outcome.reason !== 'unreachable')) {
-    throw new AppError(422, 'ESCALATED_REQUIRES_DISPATCH', 'The patient could not be reached: this task must be closed as a unit dispatch with reason "unreachable".');
+  if (task.escalated && (outcome.type !== 'dispatch_unit' || (!task.reached && outcome.reason !== 'unreachable'))) {
+    throw new AppError(422, 'ESCALATED_REQUIRES_DISPATCH', task.reached
+      ? 'The safety net fired for this task: it must be closed as a unit dispatch.'
+      : 'The patient could not be reached: this task must be closed as a unit dispatch with reason "unreachable".');
   }
   const redFlags = task.assessment?.redFlags ?? [];
   if (redFlags.length > 0 && outcome.type !== 'dispatch_unit') {

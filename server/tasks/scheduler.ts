@@ -86,6 +86,7 @@ async function flagUnacknowledgedDispatches(trx: Trx, changes: ChangeRecorder, c
     .updateTable('dispatch_request')
     .set({ overdue_flagged_at: sql`now()` })
     .where('acknowledged_at', 'is', null)
+    .where('superseded_at', 'is', null)
     .where('overdue_flagged_at', 'is', null)
     .where(sql<boolean>`requested_at < now() - make_interval(mins => ${config.dispatchAckMinutes})`)
     .returning(['id', 'task_id'])

@@ -3,6 +3,12 @@ import type { Database } from '../db/create-db.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
 
+/**
+ * The queue order, for the list and for "next" alike: escalated first, then by the time the next call
+ * is due (call-backs) or the task arrived (new tasks), oldest first.
+ */
+const QUEUE_ORDER = sql`(task.escalated_at is null), coalesce(task.callback_due_at, task.received_at)`;
+
 /** Task rows joined with the names the queue shows. */
 export function selectTaskSummaries(db: Executor) {
   return db
@@ -30,10 +36,7 @@ export function findTaskSummary(db: Executor, id: string) {
 export function listTaskSummaries(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; limit: number }) {
   let query = selectTaskSummaries(db)
     .where('task.state', 'in', filter.states)
-    // The queue order: escalated first, then by the time the next call is due (call-backs) or the
-    // task arrived (new tasks), oldest first.
-    .orderBy(sql`task.escalated_at is null`)
-    .orderBy(sql`coalesce(task.callback_due_at, task.received_at)`)
+    .orderBy(filter.states.every((st) => st === 'closed') ? sql`task.closed_at desc` : QUEUE_ORDER)
     .orderBy('task.received_at')
     .limit(filter.limit);
   if (filter.areaId) query = query.where('task.area_id', '=', filter.areaId);
@@ -47,6 +50,7 @@ export function findMunicipalityByName(db: Executor, name: string) {
     .select(['municipality.id', 'municipality.area_id'])
     .where(sql<boolean>`lower(municipality.name) = lower(${name})`)
     .where('municipality.active', '=', true)
+    .where('area.active', '=', true)
     .executeTakeFirst();
 }
 
@@ -98,8 +102,7 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
     .selectFrom('task')
     .select('id')
     .where('state', 'in', ['queued', 'callback_pending'])
-    .orderBy(sql`escalated_at is null`)
-    .orderBy(sql`coalesce(callback_due_at, received_at)`)
+    .orderBy(QUEUE_ORDER)
     .orderBy('received_at')
     .limit(1)
     .forUpdate()

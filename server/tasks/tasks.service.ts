@@ -57,10 +57,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     const task = await repo.lockTask(trx, id);
     if (!task) throw notFound('Task');
     if (task.state === 'closed') throw new AppError(409, 'TASK_CLOSED', 'This task is already closed.');
-    const leader = actor.role === 'shift_leader';
-    if (opts.requireHolder || !leader) {
+    // A shift leader may act on any open task, except where only the holder can (calls, heartbeats).
+    if (opts.requireHolder || actor.role !== 'shift_leader') {
       if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Take the task before working on it.');
-      if (task.claimed_by !== actor.id && !(leader && !opts.requireHolder)) throw await holderError(trx, task);
+      if (task.claimed_by !== actor.id) throw await holderError(trx, task);
     }
     if (opts.version !== undefined && opts.version !== task.version) throw staleVersion(task.version);
     return task;
@@ -268,7 +268,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     async recordOutcome(id: string, version: number, outcome: Outcome, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       await inTaskTransaction(actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
-        assertOutcomeAllowed({ escalated: task.escalated_at !== null, assessment: parseAssessment(task.assessment) }, outcome);
+        assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment: parseAssessment(task.assessment) }, outcome);
         await recordOutcome(trx, changes, actor, id, outcome);
       });
       return summary(id);
@@ -289,7 +289,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         if (actor.role !== 'shift_leader' && current.recorded_by_id !== actor.id) {
           throw new AppError(403, 'NOT_OUTCOME_AUTHOR', 'Only the nurse who recorded the outcome, or a shift leader, may amend it.');
         }
-        assertOutcomeAllowed({ escalated: task.escalated_at !== null, assessment: parseAssessment(task.assessment) }, input.outcome);
+        assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment: parseAssessment(task.assessment) }, input.outcome);
         await recordOutcome(trx, changes, actor, id, input.outcome, { outcomeId: current.id, reason: input.reason });
       });
       return summary(id);

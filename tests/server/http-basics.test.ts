@@ -77,6 +77,9 @@ describe('reference data', () => {
     const m = await t.admin.post('/api/reference/municipalities').send({ name: 'Kajaani', areaId: area.body.id });
     expect(m.status).toBe(201);
     expect((await t.admin.post('/api/reference/municipalities').send({ name: 'Kajaani', areaId: area.body.id })).status).toBe(409);
+    expect((await t.admin.patch(`/api/reference/municipalities/${m.body.id}`).send({})).status).toBe(422);
+    expect((await t.admin.patch(`/api/reference/areas/${area.body.id}`).send({})).status).toBe(422);
+    expect((await t.admin.patch(`/api/reference/areas/${area.body.id}`).send({ name: 'Lakeus' })).body.error.code).toBe('AREA_EXISTS');
     const moved = await t.admin.patch(`/api/reference/municipalities/${m.body.id}`).send({ active: false });
     expect(moved.body.active).toBe(false);
     const actions = (await t.admin.get('/api/audit').query({ action: 'reference.' })).body.entries.map((e: { action: string }) => e.action);

@@ -223,6 +223,46 @@ describe('assessment and outcome', () => {
   });
 });
 
+describe('amendments and dispatch requests', () => {
+  const openFor = async (ercTaskId: string) =>
+    (await erc.get('/api/intake/dispatch-requests')).body.dispatchRequests.filter((d: { ercTaskId: string }) => d.ercTaskId === ercTaskId);
+  const dispatch = { type: 'dispatch_unit', unitLevel: 'ALS', urgency: 'C', reason: 'clinical_need' };
+
+  it('amending a dispatch replaces its request: one task, one unit', async () => {
+    const task = await claimed();
+    const closed = await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: task.version, ...dispatch });
+    expect(await openFor(task.ercTaskId)).toHaveLength(1);
+    const amended = await leader.agent.post(`/api/tasks/${task.id}/outcome/amendments`).send({ version: closed.body.task.version, reason: 'BLS is enough', outcome: { ...dispatch, unitLevel: 'BLS' } });
+    expect(amended.status).toBe(201);
+    const open = await openFor(task.ercTaskId);
+    expect(open).toHaveLength(1);
+    expect(open[0].unitLevel).toBe('BLS');
+    const all = (await erc.get('/api/intake/dispatch-requests?status=all')).body.dispatchRequests.filter((d: { ercTaskId: string }) => d.ercTaskId === task.ercTaskId);
+    expect(all.map((d: { unitLevel: string; supersededAt: string | null }) => [d.unitLevel, d.supersededAt === null])).toEqual([['ALS', false], ['BLS', true]]);
+  });
+
+  it('amending a dispatch to phone advice withdraws the request; an acknowledged one is flagged', async () => {
+    const task = await claimed();
+    const closed = await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: task.version, ...dispatch });
+    const [request] = await openFor(task.ercTaskId);
+    await erc.post(`/api/intake/dispatch-requests/${request.id}/ack`);
+    const amended = await nurseA.agent.post(`/api/tasks/${task.id}/outcome/amendments`).send({ version: closed.body.task.version, reason: 'Patient called back, much better', outcome: { type: 'phone_advice', advice: 'call_back_if_worse', rationale: 'Better' } });
+    expect(amended.status).toBe(201);
+    expect(await openFor(task.ercTaskId)).toEqual([]);
+    const events = (await leader.agent.get(`/api/tasks/${task.id}`)).body.task.events;
+    expect(events.find((e: { type: string }) => e.type === 'dispatch.superseded').data).toEqual({ dispatchRequestId: request.id, acknowledged: true });
+  });
+
+  it('an escalated patient who was reached after all is dispatched with the true reason', async () => {
+    const task = await claimed();
+    await t.db.updateTable('task').set({ escalated_at: sql`now()`, escalation_reason: 'response_limit' }).where('id', '=', task.id).execute();
+    const answered = await nurseA.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    const v = answered.body.task.version;
+    expect((await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: v, ...redirect })).body.error.code).toBe('ESCALATED_REQUIRES_DISPATCH');
+    expect((await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: v, ...dispatch })).status).toBe(200);
+  });
+});
+
 describe('idempotency keys', () => {
   it('a retried request returns the first answer and does nothing twice', async () => {
     const task = await claimed();
@@ -238,6 +278,19 @@ describe('idempotency keys', () => {
     const reused = await nurseA.agent.post(`/api/tasks/${task.id}/call-attempts`).set('Idempotency-Key', `call-${task.id}`).send({ result: 'busy' });
     expect(reused.status).toBe(422);
     expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('a key left unanswered by a request that died is taken over after its lease', async () => {
+    const task = await claimed();
+    const scope = `${nurseA.id} POST /api/tasks/${task.id}/release`;
+    const body = { version: task.version };
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+    await t.db.insertInto('idempotency_record').values({ scope, key: 'dead-1', request_hash: hash, created_at: new Date(Date.now() - 60_000) }).execute();
+    const res = await nurseA.agent.post(`/api/tasks/${task.id}/release`).set('Idempotency-Key', 'dead-1').send(body);
+    expect(res.status).toBe(200);
+    await t.db.insertInto('idempotency_record').values({ scope, key: 'live-1', request_hash: hash }).execute();
+    expect((await nurseA.agent.post(`/api/tasks/${task.id}/release`).set('Idempotency-Key', 'live-1').send(body)).body.error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
   });
 
   it('replays a refusal too, and keys belong to their user', async () => {

@@ -51,6 +51,8 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/tasks/{id}/outcome': CLINICAL,
   'POST /api/tasks/{id}/outcome/amendments': CLINICAL,
   'GET /api/events': CLINICAL,
+  'GET /api/reports/monthly': ['manager', 'shift_leader', 'admin'],
+  'POST /api/import/tasks': ADMIN,
   'GET /api/stats/live': CLINICAL,
 };
 

@@ -23,6 +23,13 @@ describe('configuration', () => {
     }
   });
 
+  it('parses TRUST_PROXY as Express understands it', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(() => loadConfig({ TRUST_PROXY: 'a b' })).toThrow(ConfigError);
+  });
+
   it('defaults to PGlite in ./data on port 3000', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);

@@ -1,14 +1,103 @@
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { REPORT_GROUP_BY, type ReportGroupBy } from '../../../../../server/contracts/reports.ts';
+import { ErrorMessage } from '../../../lib/error-message.tsx';
+import { useLoad } from '../../../lib/use-load.ts';
+import { csvHref, fetchMonthlyReport, type ReportFilters } from '../api/reports-api.ts';
+import { OutcomeChart } from './outcome-chart.tsx';
+import { BreakdownTable, ReportTable } from './report-table.tsx';
 
-/** Placeholder until the feature is built: says what the page will show. */
+const helsinkiMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' });
+
+/** The last twelve full months in Helsinki. */
+function defaultFilters(): ReportFilters {
+  const parts = helsinkiMonth.formatToParts(new Date());
+  const year = Number(parts.find((p) => p.type === 'year')?.value);
+  const month = Number(parts.find((p) => p.type === 'month')?.value);
+  const index = year * 12 + month - 1 - 1; // the previous month
+  const name = (i: number) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+  return { from: name(index - 11), to: name(index), groupBy: '', compare: false };
+}
+
+function isGroupBy(value: string): value is ReportGroupBy {
+  return REPORT_GROUP_BY.some((g) => g === value);
+}
+
+/** Monthly figures for managers: outcomes, avoided unit dispatches and their re-contacts. Aggregates only. */
 export function ReportsPage() {
   const { t } = useTranslation();
+  const [form, setForm] = useState<ReportFilters>(defaultFilters);
+  const [applied, setApplied] = useState<ReportFilters>(form);
+  const report = useLoad((signal) => fetchMonthlyReport(applied, signal), JSON.stringify(applied));
+
+  function apply(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (JSON.stringify(form) === JSON.stringify(applied)) report.reload();
+    else setApplied(form);
+  }
+
   return (
     <section className="page" aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>
         {t('reports.title')}
       </h1>
       <p className="lead">{t('reports.description')}</p>
+      <form className="card" onSubmit={apply} aria-label={t('reports.filters')}>
+        <div className="form-grid">
+          <div className="field">
+            <label htmlFor="report-from">{t('reports.from')}</label>
+            <input id="report-from" type="month" required value={form.from} max={form.to} onChange={(e) => setForm((f) => ({ ...f, from: e.target.value }))} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-to">{t('reports.to')}</label>
+            <input id="report-to" type="month" required value={form.to} min={form.from} onChange={(e) => setForm((f) => ({ ...f, to: e.target.value }))} />
+          </div>
+          <div className="field">
+            <label htmlFor="report-group">{t('reports.groupByLabel')}</label>
+            <select
+              id="report-group"
+              value={form.groupBy}
+              onChange={(e) => {
+                const value = e.target.value;
+                setForm((f) => ({ ...f, groupBy: isGroupBy(value) ? value : '' }));
+              }}
+            >
+              <option value="">{t('reports.groupBy.none')}</option>
+              {REPORT_GROUP_BY.map((g) => (
+                <option key={g} value={g}>
+                  {t(`reports.groupBy.${g}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="report-compare">
+              <input id="report-compare" type="checkbox" checked={form.compare} onChange={(e) => setForm((f) => ({ ...f, compare: e.target.checked }))} />{' '}
+              {t('reports.compare')}
+            </label>
+          </div>
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary">
+            {t('reports.show')}
+          </button>
+          <a className="button" href={csvHref(applied)} download>
+            {t('reports.downloadCsv')}
+          </a>
+        </div>
+      </form>
+      <ErrorMessage error={report.error} />
+      {report.loading && !report.data && <p className="loading">{t('reports.loading')}</p>}
+      {report.data && (
+        <div aria-busy={report.loading}>
+          <OutcomeChart months={report.data.months} />
+          <h2>{t('reports.tableTitle')}</h2>
+          <ReportTable report={report.data} />
+          <h2>{t('reports.breakdownTitle')}</h2>
+          <BreakdownTable report={report.data} />
+          <p className="hint">{t('reports.definitions')}</p>
+        </div>
+      )}
     </section>
   );
 }

@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { Executor } from '../audit/audit.repository.ts';
+import type { ReportGroupBy } from '../contracts/reports.ts';
+
+export type StatDimension = 'all' | ReportGroupBy;
+
+/** Half-open range of month starts (Helsinki months): [from, to). */
+export interface MonthRange {
+  from: string;
+  to: string;
+}
+
+export interface CountRow {
+  month: string;
+  key: string;
+  outcome: string;
+  redirect_target: string;
+  unit_level: string;
+  dispatch_reason: string;
+  recontact: number;
+  tasks: number;
+}
+
+/** Task counts per month, key and outcome detail, from the aggregate rows of one dimension. */
+export async function monthlyCounts(db: Executor, dimension: StatDimension, range: MonthRange): Promise<CountRow[]> {
+  const { rows } = await sql<CountRow>`
+    select to_char(month, 'YYYY-MM') as month, key, outcome, redirect_target, unit_level, dispatch_reason, recontact, tasks
+    from task_month_stat
+    where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date and tasks <> 0`.execute(db);
+  return rows;
+}
+
+/**
+ * The median minutes from intake to first call per month and key, read off the histogram of one
+ * dimension: the value at 0-based position p is the smallest minute whose running total exceeds p;
+ * with an even count the mean of positions (n-1)/2 and n/2.
+ */
+export async function monthlyMedianWaits(db: Executor, dimension: StatDimension, range: MonthRange): Promise<{ month: string; key: string; median: number }[]> {
+  const { rows } = await sql<{ month: string; key: string; median: number }>`
+    with h as (
+      select month, key, minutes,
+        sum(tasks) over (partition by month, key order by minutes) as running,
+        sum(tasks) over (partition by month, key) as total
+      from task_wait_stat
+      where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date and tasks <> 0
+    )
+    select to_char(month, 'YYYY-MM') as month, key,
+      ((min(minutes) filter (where running > (total - 1) / 2) + min(minutes) filter (where running > total / 2)) / 2.0)::float8 as median
+    from h group by month, key`.execute(db);
+  return rows;
+}
+
+/** Display keys for aggregate keys: area and municipality names by id (task codes are their own key). */
+export async function groupNames(db: Executor, dimension: ReportGroupBy): Promise<Map<string, string>> {
+  if (dimension === 'task_code') return new Map();
+  const rows = await db.selectFrom(dimension).select(['id', 'name']).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Recomputes re-contact links and both aggregates from the tasks (see the reports migration). */
+export async function rebuildReportAggregates(db: Executor): Promise<void> {
+  await sql`select task_stats_rebuild()`.execute(db);
+}

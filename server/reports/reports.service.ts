@@ -1,0 +1,178 @@
+import type { ReportsConfig } from '../config.ts';
+import {
+  MAX_REPORT_MONTHS,
+  OUTCOME_TYPES,
+  type MonthlyReport,
+  type MonthlyReportQuery,
+  type OutcomeType,
+  type ReportCounts,
+  type ReportGroup,
+  type ReportMonth,
+  type SuppressibleCount,
+} from '../contracts/reports.ts';
+import { DISPATCH_REASONS, REDIRECT_TARGETS, UNIT_LEVELS } from '../contracts/tasks.ts';
+import type { Db } from '../db/create-db.ts';
+import { validationError } from '../http/errors.ts';
+import { isAvoidedDispatch } from '../tasks/avoided-dispatch.ts';
+import * as repo from './reports.repository.ts';
+
+/** Months as a running index (year * 12 + month - 1), so ranges and "a year earlier" are arithmetic. */
+function monthIndex(yearMonth: string): number {
+  const [year, month] = yearMonth.split('-').map(Number) as [number, number];
+  return year * 12 + month - 1;
+}
+function monthName(index: number): string {
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+const firstDay = (index: number) => `${monthName(index)}-01`;
+
+const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+const has = <K extends string>(keys: readonly K[], value: string): value is K => (keys as readonly string[]).includes(value);
+
+/** What one month (of one group) adds up to, before it is shown. */
+interface Tally {
+  received: number;
+  avoided: number;
+  byOutcome: Record<OutcomeType, number>;
+  redirectsByTarget: Record<(typeof REDIRECT_TARGETS)[number], number>;
+  dispatchesByLevel: Record<(typeof UNIT_LEVELS)[number], number>;
+  dispatchesByReason: Record<(typeof DISPATCH_REASONS)[number], number>;
+  recontact24h: number;
+  recontact72h: number;
+  medianMinutesToFirstCall: number | null;
+}
+
+function emptyTally(): Tally {
+  return {
+    received: 0,
+    avoided: 0,
+    byOutcome: zeros(OUTCOME_TYPES),
+    redirectsByTarget: zeros(REDIRECT_TARGETS),
+    dispatchesByLevel: zeros(UNIT_LEVELS),
+    dispatchesByReason: zeros(DISPATCH_REASONS),
+    recontact24h: 0,
+    recontact72h: 0,
+    medianMinutesToFirstCall: null,
+  };
+}
+
+function addCounts(t: Tally, row: repo.CountRow): void {
+  const n = row.tasks;
+  t.received += n;
+  if (row.outcome === 'open') return;
+  if (has(OUTCOME_TYPES, row.outcome)) t.byOutcome[row.outcome] += n;
+  if (has(REDIRECT_TARGETS, row.redirect_target)) t.redirectsByTarget[row.redirect_target] += n;
+  if (has(UNIT_LEVELS, row.unit_level)) t.dispatchesByLevel[row.unit_level] += n;
+  if (has(DISPATCH_REASONS, row.dispatch_reason)) t.dispatchesByReason[row.dispatch_reason] += n;
+  if (!isAvoidedDispatch({ state: 'closed', outcomeType: row.outcome })) return;
+  t.avoided += n;
+  // Re-contact is the safety counter-metric of avoided dispatches only.
+  if (row.recontact === 24) t.recontact24h += n;
+  if (row.recontact === 24 || row.recontact === 72) t.recontact72h += n;
+}
+
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+
+/**
+ * The shown counts of a tally. A suppressed (small) group shows every count as "<min" and its shares
+ * and median as null: with so few tasks any of them could point at a person.
+ */
+function toCounts(t: Tally, suppressAs: string | null): ReportCounts {
+  const closed = OUTCOME_TYPES.reduce((sum, type) => sum + t.byOutcome[type], 0);
+  const decided = closed - t.byOutcome.cancelled;
+  const c = (n: number): SuppressibleCount => suppressAs ?? n;
+  const all = <K extends string>(record: Record<K, number>) =>
+    Object.fromEntries(Object.entries<number>(record).map(([k, n]) => [k, c(n)])) as Record<K, SuppressibleCount>;
+  return {
+    received: c(t.received),
+    closed: c(closed),
+    avoided: c(t.avoided),
+    avoidedShare: suppressAs ? null : ratio(t.avoided, decided),
+    byOutcome: all(t.byOutcome),
+    redirectsByTarget: all(t.redirectsByTarget),
+    dispatchesByLevel: all(t.dispatchesByLevel),
+    dispatchesByReason: all(t.dispatchesByReason),
+    cancelled: c(t.byOutcome.cancelled),
+    recontact24h: c(t.recontact24h),
+    recontact72h: c(t.recontact72h),
+    recontact24hRate: suppressAs ? null : ratio(t.recontact24h, t.avoided),
+    recontact72hRate: suppressAs ? null : ratio(t.recontact72h, t.avoided),
+    medianMinutesToFirstCall: suppressAs ? null : t.medianMinutesToFirstCall,
+  };
+}
+
+/** Tallies per "month key" of one dimension, from its count and wait aggregates. */
+async function tallies(db: Db, dimension: repo.StatDimension, range: repo.MonthRange): Promise<Map<string, Tally>> {
+  const [counts, medians] = await Promise.all([repo.monthlyCounts(db, dimension, range), repo.monthlyMedianWaits(db, dimension, range)]);
+  const byId = new Map<string, Tally>();
+  const tally = (month: string, key: string): Tally => {
+    const id = `${month} ${key}`;
+    let t = byId.get(id);
+    if (!t) byId.set(id, (t = emptyTally()));
+    return t;
+  };
+  for (const row of counts) addCounts(tally(row.month, row.key), row);
+  for (const row of medians) tally(row.month, row.key).medianMinutesToFirstCall = row.median;
+  return byId;
+}
+
+export function createReportsService(db: Db, config: ReportsConfig) {
+  const suppressed = `<${config.minGroupSize}`;
+  const groupCounts = (t: Tally | undefined): ReportCounts => {
+    const tally = t ?? emptyTally();
+    return toCounts(tally, tally.received < config.minGroupSize ? suppressed : null);
+  };
+
+  return {
+    /**
+     * The monthly report from the aggregates (never from task rows): months by intake time in
+     * Helsinki, optionally grouped and compared with the year before. Holds no task, number or text.
+     */
+    async monthly(query: MonthlyReportQuery): Promise<MonthlyReport> {
+      const first = monthIndex(query.from);
+      const last = monthIndex(query.to);
+      if (last - first + 1 > MAX_REPORT_MONTHS) {
+        throw validationError([{ path: 'query.to', message: `At most ${MAX_REPORT_MONTHS} months in one report` }]);
+      }
+      const compare = query.compare === 'previous_year';
+      const range = { from: firstDay(compare ? first - 12 : first), to: firstDay(last + 1) };
+      const [totals, groups, names] = await Promise.all([
+        tallies(db, 'all', range),
+        query.groupBy ? tallies(db, query.groupBy, range) : undefined,
+        query.groupBy ? repo.groupNames(db, query.groupBy) : undefined,
+      ]);
+
+      const groupsOf = (month: number): ReportGroup[] => {
+        if (!groups || !names) return [];
+        const prefix = `${monthName(month)} `;
+        const keys = [...groups.keys()].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
+        return keys
+          .map((key) => ({
+            key: names.get(key) ?? key,
+            ...groupCounts(groups.get(prefix + key)),
+            ...(compare ? { previousYear: groupCounts(groups.get(`${monthName(month - 12)} ${key}`)) } : {}),
+          }))
+          .sort((a, b) => a.key.localeCompare(b.key, 'fi'));
+      };
+
+      const months: ReportMonth[] = [];
+      for (let m = first; m <= last; m++) {
+        months.push({
+          month: monthName(m),
+          ...toCounts(totals.get(`${monthName(m)} `) ?? emptyTally(), null),
+          ...(compare ? { previousYear: toCounts(totals.get(`${monthName(m - 12)} `) ?? emptyTally(), null) } : {}),
+          ...(query.groupBy ? { groups: groupsOf(m) } : {}),
+        });
+      }
+      return {
+        from: query.from,
+        to: query.to,
+        groupBy: query.groupBy ?? null,
+        minGroupSize: config.minGroupSize,
+        generatedAt: new Date().toISOString(),
+        months,
+      };
+    },
+  };
+}
+export type ReportsService = ReturnType<typeof createReportsService>;

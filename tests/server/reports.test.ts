@@ -1,0 +1,353 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
+import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
+import { rebuildReportAggregates } from '../../server/reports/reports.repository.ts';
+import { fillMissingPhoneHashes, createPhoneHasher } from '../../server/reports/phone-hash.ts';
+import { expectedMonths, helsinkiMonth, type GroupBy, type ModelOutcome, type ModelTask } from './reports-model.ts';
+
+const MIN_GROUP = 5;
+const FROM = '2024-11';
+const TO = '2026-10';
+const HOUR = 3_600_000;
+
+let t: TestServer;
+let erc: ErcClient;
+let manager: Agent;
+let nurse: { agent: Agent; id: string };
+let leader: Agent;
+const model: ModelTask[] = [];
+/** Every phone number, summary and other free text sent in, to prove none comes back. */
+const secrets = new Set<string>();
+
+// A small deterministic generator, so a failure can be replayed.
+let seed = 20261123;
+function random(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+  return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+const MUNICIPALITIES = ['Oulu', 'Oulu', 'Oulu', 'Kempele', 'Kempele', 'Raahe', 'Kuusamo', 'Ii', 'Hailuoto'];
+const CODES = ['774', '774', '745', '745', '781', '785', '744'];
+const TARGETS = ['home_care', 'home_hospital', 'social_emergency', 'health_centre', 'mental_health_substance'];
+const LEVELS = ['ALS', 'BLS', 'first_response'];
+const REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request'];
+
+function randomOutcome(): { api: Record<string, string>; model: ModelOutcome } {
+  const roll = random();
+  const n = model.length;
+  if (roll < 0.42) {
+    const unitLevel = pick(LEVELS);
+    const reason = pick(REASONS);
+    return { api: { type: 'dispatch_unit', unitLevel, urgency: 'D', reason, note: `unit note ${n}` }, model: { type: 'dispatch_unit', unitLevel, reason } };
+  }
+  if (roll < 0.72) return { api: { type: 'phone_advice', advice: 'self_care', rationale: `advice rationale ${n}` }, model: { type: 'phone_advice' } };
+  if (roll < 0.93) {
+    const target = pick(TARGETS);
+    return { api: { type: 'redirect', target, handoffTo: `handoff person ${n}`, rationale: `redirect rationale ${n}` }, model: { type: 'redirect', target } };
+  }
+  return { api: { type: 'cancelled', reason: `cancel reason ${n}` }, model: { type: 'cancelled' } };
+}
+
+let ercCounter = 0;
+/** An import row and its model twin; the free text of each row is unique and remembered. */
+function importRow(receivedAt: string, overrides: { phone?: string; outcome?: { api: Record<string, string>; model: ModelOutcome }; municipality?: string; taskCode?: string; withCall?: boolean } = {}) {
+  const n = ++ercCounter;
+  const phone = overrides.phone ?? `+3584000${String(Math.floor(random() * 60)).padStart(4, '0')}`;
+  const outcome = overrides.outcome ?? randomOutcome();
+  const received = Date.parse(receivedAt);
+  const withCall = overrides.withCall ?? (outcome.model.type !== 'cancelled' || random() < 0.5);
+  const firstCallAt = withCall ? new Date(received + Math.floor(random() * 95 * 60_000) + Math.floor(random() * 59_000)).toISOString() : null;
+  const closedAt = new Date((firstCallAt ? Date.parse(firstCallAt) : received) + 12 * 60_000).toISOString();
+  const row = {
+    ercTaskId: `IMP-${n}`,
+    urgency: 'D',
+    taskCode: overrides.taskCode ?? pick(CODES),
+    receivedAt,
+    municipality: overrides.municipality ?? pick(MUNICIPALITIES),
+    address: `Testikatu ${n} B`,
+    callbackPhone: phone,
+    patientAge: 70,
+    patientSex: 'female',
+    summary: `summary text number ${n}`,
+    outcome: outcome.api,
+    ...(firstCallAt ? { firstCallAt } : {}),
+    closedAt,
+  };
+  for (const s of [phone, phone.replace('+358', '0'), row.address, row.summary, ...Object.values(outcome.api).filter((v) => v.includes(' '))]) secrets.add(s);
+  model.push({ ercTaskId: row.ercTaskId, receivedAt, phone, municipality: row.municipality, taskCode: row.taskCode, outcome: outcome.model, firstCallAt });
+  return row;
+}
+
+const advice = { api: { type: 'phone_advice', advice: 'call_back_if_worse', rationale: 'stable, advised to call again' }, model: { type: 'phone_advice' } as ModelOutcome };
+const dispatch = { api: { type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'clinical_need' }, model: { type: 'dispatch_unit', unitLevel: 'BLS', reason: 'clinical_need' } as ModelOutcome };
+
+// Instants that fall in another month or day in Helsinki than in UTC, or inside a DST change.
+const EDGE_INSTANTS: [string, string][] = [
+  ['2024-12-31T21:30:00Z', '2024-12'], // 23:30 EET on New Year's Eve
+  ['2024-12-31T22:30:00Z', '2025-01'], // 00:30 EET on 1 January (still December in UTC)
+  ['2025-01-31T21:30:00Z', '2025-01'],
+  ['2025-01-31T22:30:00Z', '2025-02'],
+  ['2025-03-30T00:30:00Z', '2025-03'], // 02:30 EET, the night clocks go forward (last Sunday of March)
+  ['2025-03-30T01:30:00Z', '2025-03'], // 04:30 EEST
+  ['2025-03-31T20:30:00Z', '2025-03'], // 23:30 EEST
+  ['2025-03-31T21:30:00Z', '2025-04'], // 00:30 EEST on 1 April
+  ['2025-10-26T00:30:00Z', '2025-10'], // 03:30 EEST, the night clocks go back (last Sunday of October)
+  ['2025-10-26T01:30:00Z', '2025-10'], // 03:30 EET, the repeated hour
+  ['2025-10-31T21:30:00Z', '2025-10'], // 23:30 EET
+  ['2025-10-31T22:30:00Z', '2025-11'], // 00:30 EET on 1 November
+  ['2026-03-29T00:30:00Z', '2026-03'],
+  ['2026-03-29T01:30:00Z', '2026-03'],
+  ['2026-03-31T20:30:00Z', '2026-03'],
+  ['2026-03-31T21:30:00Z', '2026-04'],
+  ['2026-06-30T20:30:00Z', '2026-06'],
+  ['2026-06-30T21:30:00Z', '2026-07'],
+  ['2026-09-30T20:30:00Z', '2026-09'],
+  ['2026-09-30T21:30:00Z', '2026-10'],
+  ['2026-10-25T00:30:00Z', '2026-10'],
+  ['2026-10-25T01:30:00Z', '2026-10'],
+];
+
+async function importRows(rows: object[]) {
+  const res = await t.admin.post('/api/import/tasks').send({ tasks: rows });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body as { received: number; created: number; skipped: number };
+}
+
+async function report(query: string, agent: Agent = manager) {
+  const res = await agent.get(`/api/reports/monthly?${query}`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res;
+}
+
+// Re-contact pairs: [first task (avoided or not), hours to the repeat].
+const PAIRS = {
+  at23h: { phone: '+358409990001', first: advice, hours: 23 },
+  at50h: { phone: '+358409990002', first: advice, hours: 50 },
+  at80h: { phone: '+358409990003', first: advice, hours: 80 },
+  exactly24h: { phone: '+358409990004', first: advice, hours: 24 },
+  sameInstant: { phone: '+358409990005', first: advice, hours: 0 },
+  notAvoided: { phone: '+358409990006', first: dispatch, hours: 10 },
+  acrossMonthEnd: { phone: '+358409990007', first: advice, hours: 2 },
+};
+const PAIR_START: Record<keyof typeof PAIRS, string> = {
+  at23h: '2026-05-10T08:00:00Z',
+  at50h: '2026-05-12T08:00:00Z',
+  at80h: '2026-05-15T08:00:00Z',
+  exactly24h: '2026-05-20T08:00:00Z',
+  sameInstant: '2026-05-22T08:00:00Z',
+  notAvoided: '2026-05-24T08:00:00Z',
+  acrossMonthEnd: '2026-05-31T20:30:00Z', // 23:30 on 31 May in Helsinki; the repeat falls in June
+};
+
+beforeAll(async () => {
+  t = await startTestServer({ REPORT_MIN_GROUP_SIZE: String(MIN_GROUP) });
+  erc = await ercClient(t);
+  manager = (await t.userWithRole('manager')).agent;
+  nurse = await t.userWithRole('nurse');
+  leader = (await t.userWithRole('shift_leader')).agent;
+
+  // The bulk: 24 months of tasks at random times, plus the edge instants.
+  const bulk: object[] = [];
+  const start = Date.parse('2024-11-01T00:00:00Z');
+  const end = Date.parse('2026-10-31T00:00:00Z');
+  for (let i = 0; i < 420; i++) bulk.push(importRow(new Date(start + Math.floor(random() * (end - start) / 60_000) * 60_000).toISOString()));
+  for (const [instant] of EDGE_INSTANTS) bulk.push(importRow(instant), importRow(instant));
+  await importRows(bulk.slice(0, 250));
+  await importRows(bulk.slice(250));
+
+  // Re-contact pairs; the repeats are imported before the first tasks, so links must form either way.
+  const firsts: object[] = [];
+  const repeats: object[] = [];
+  for (const [name, pair] of Object.entries(PAIRS) as [keyof typeof PAIRS, (typeof PAIRS)[keyof typeof PAIRS]][]) {
+    const at = Date.parse(PAIR_START[name]);
+    firsts.push(importRow(PAIR_START[name], { phone: pair.phone, outcome: pair.first }));
+    repeats.push(importRow(new Date(at + pair.hours * HOUR).toISOString(), { phone: pair.phone, outcome: dispatch }));
+  }
+  await importRows(repeats);
+  await importRows(firsts);
+});
+afterAll(() => t.close());
+
+describe('the test model itself', () => {
+  it('puts the edge instants in the Helsinki months written next to them', () => {
+    for (const [instant, month] of EDGE_INSTANTS) expect(helsinkiMonth(instant), instant).toBe(month);
+  });
+});
+
+describe('monthly report', () => {
+  it('matches every cell of the independently computed months', async () => {
+    const res = await report(`from=${FROM}&to=${TO}`);
+    expect(res.body).toMatchObject({ from: FROM, to: TO, groupBy: null, minGroupSize: MIN_GROUP });
+    expect(res.body.months).toEqual(expectedMonths(model, { from: FROM, to: TO, minGroupSize: MIN_GROUP }));
+  });
+
+  for (const groupBy of ['area', 'municipality', 'task_code'] as GroupBy[]) {
+    it(`groupBy=${groupBy}, compared with the year before: every cell, small groups as "<${MIN_GROUP}"`, async () => {
+      const from = '2025-11';
+      const res = await report(`from=${from}&to=${TO}&groupBy=${groupBy}&compare=previous_year`);
+      const expected = expectedMonths(model, { from, to: TO, groupBy, compare: true, minGroupSize: MIN_GROUP });
+      expect(res.body.months).toEqual(expected);
+      // The data is built so that both kinds of group occur.
+      const groups = expected.flatMap((m) => (m.groups as { received: unknown }[]));
+      expect(groups.some((g) => g.received === `<${MIN_GROUP}`)).toBe(true);
+      expect(groups.some((g) => typeof g.received === 'number')).toBe(true);
+    });
+  }
+
+  it('re-contact: a repeat at 23 h counts for 24 h and 72 h, at 50 h for 72 h only, in the avoided task\'s month', async () => {
+    const may = (await report('from=2026-05&to=2026-05')).body.months[0];
+    // at23h, exactly24h (boundary inclusive), acrossMonthEnd: within 24 h; at50h adds to 72 h.
+    // Not counted: at80h (too late), sameInstant (not after), notAvoided (a unit went).
+    const bulkMay = expectedMonths(model.filter((m) => !Object.values(PAIRS).some((p) => p.phone === m.phone)), { from: '2026-05', to: '2026-05', minGroupSize: MIN_GROUP })[0]!;
+    expect(may.recontact24h - (bulkMay.recontact24h as number)).toBe(3);
+    expect(may.recontact72h - (bulkMay.recontact72h as number)).toBe(4);
+    const june = (await report('from=2026-06&to=2026-06')).body.months[0];
+    const bulkJune = expectedMonths(model.filter((m) => !Object.values(PAIRS).some((p) => p.phone === m.phone)), { from: '2026-06', to: '2026-06', minGroupSize: MIN_GROUP })[0]!;
+    expect(june.recontact24h).toBe(bulkJune.recontact24h);
+  });
+
+  it('CSV: the same table, every cell, with BOM, ";" and a decimal comma', async () => {
+    const from = '2025-11';
+    const res = await report(`from=${from}&to=${TO}&groupBy=area&compare=previous_year&format=csv`);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="d-task-report_${from}_${TO}_area.csv"`);
+    expect(res.text.startsWith('\uFEFF')).toBe(true);
+    const lines = res.text.slice(1).split('\r\n');
+    expect(lines.pop()).toBe('');
+    const header = lines[0]!.split(';');
+    const cell = (v: unknown) => (v === null ? '' : typeof v === 'number' ? String(v).replace('.', ',') : String(v));
+    const flatten = (c: Record<string, unknown>): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const key of ['received', 'closed', 'avoided']) out[key] = cell(c[key]);
+      out.avoided_share = cell(c.avoidedShare);
+      for (const [k, v] of Object.entries(c.byOutcome as object)) out[k] = cell(v);
+      for (const [k, v] of Object.entries(c.redirectsByTarget as object)) out[`redirect_${k}`] = cell(v);
+      for (const [k, v] of Object.entries(c.dispatchesByLevel as object)) out[`dispatch_level_${k}`] = cell(v);
+      for (const [k, v] of Object.entries(c.dispatchesByReason as object)) out[`dispatch_reason_${k}`] = cell(v);
+      out.recontact_24h = cell(c.recontact24h);
+      out.recontact_72h = cell(c.recontact72h);
+      out.recontact_24h_rate = cell(c.recontact24hRate);
+      out.recontact_72h_rate = cell(c.recontact72hRate);
+      out.median_minutes_to_first_call = cell(c.medianMinutesToFirstCall);
+      return out;
+    };
+    const expectedRows: Record<string, string>[] = [];
+    for (const month of expectedMonths(model, { from, to: TO, groupBy: 'area', compare: true, minGroupSize: MIN_GROUP })) {
+      const rowOf = (group: string, c: Record<string, unknown>) => {
+        const row: Record<string, string> = { month: String(month.month), area: group, ...flatten(c) };
+        for (const [k, v] of Object.entries(flatten(c.previousYear as Record<string, unknown>))) row[`previous_year_${k}`] = v;
+        return row;
+      };
+      expectedRows.push(rowOf('', month));
+      for (const g of month.groups as Record<string, unknown>[]) expectedRows.push(rowOf(String(g.key), g));
+    }
+    expect(new Set(header)).toEqual(new Set(Object.keys(expectedRows[0]!)));
+    const actualRows = lines.slice(1).map((line) => Object.fromEntries(line.split(';').map((v, i) => [header[i]!, v])));
+    expect(actualRows).toEqual(expectedRows);
+    // Accept: text/csv chooses CSV too.
+    const byAccept = await manager.get(`/api/reports/monthly?from=${from}&to=${TO}`).set('Accept', 'text/csv');
+    expect(byAccept.headers['content-type']).toBe('text/csv; charset=utf-8');
+  });
+
+  it('amending an outcome after its month ended moves the counts in that month only', async () => {
+    // A live task received in September (backdated intake), handled now, in November.
+    const phone = '+358409990100';
+    const task = await createTask(erc, { receivedAt: '2026-09-15T09:00:00Z', callbackPhone: phone, municipality: 'Kempele', taskCode: '774' });
+    secrets.add(phone).add('Kirkkotie 1').add('Fell at home, cannot get up, no injuries reported');
+    const claimed = await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    expect(claimed.status).toBe(200);
+    const called = await nurse.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    expect(called.status).toBe(201);
+    const closed = await nurse.agent.post(`/api/tasks/${task.id}/outcome`).send({ ...advice.api, version: called.body.task.version });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    const entry: ModelTask = {
+      ercTaskId: task.ercTaskId, receivedAt: '2026-09-15T09:00:00Z', phone, municipality: 'Kempele', taskCode: '774',
+      outcome: advice.model, firstCallAt: closed.body.task.firstCallAt,
+    };
+    model.push(entry);
+    const range = `from=2026-08&to=2026-11`;
+    expect((await report(range)).body.months).toEqual(expectedMonths(model, { from: '2026-08', to: '2026-11', minGroupSize: MIN_GROUP }));
+    const before = (await report('from=2026-09&to=2026-09')).body.months[0];
+
+    const amended = await leader.post(`/api/tasks/${task.id}/outcome/amendments`).send({
+      version: closed.body.task.version, reason: 'the patient was called back and needed a unit', outcome: dispatch.api,
+    });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(201);
+    entry.outcome = dispatch.model;
+    const after = (await report('from=2026-09&to=2026-09')).body.months[0];
+    expect(after.byOutcome.phone_advice).toBe(before.byOutcome.phone_advice - 1);
+    expect(after.byOutcome.dispatch_unit).toBe(before.byOutcome.dispatch_unit + 1);
+    expect(after.avoided).toBe(before.avoided - 1);
+    expect(after.dispatchesByReason.clinical_need).toBe(before.dispatchesByReason.clinical_need + 1);
+    expect(after.received).toBe(before.received);
+    expect((await report(range)).body.months).toEqual(expectedMonths(model, { from: '2026-08', to: '2026-11', minGroupSize: MIN_GROUP }));
+  });
+
+  it('live intake hashes the number in its normalised form: a re-contact written differently still matches', async () => {
+    const first = await createTask(erc, { receivedAt: '2026-08-03T09:00:00Z', callbackPhone: '040 999 0200', municipality: 'Oulu', taskCode: '745' });
+    await nurse.agent.post(`/api/tasks/${first.id}/claim`);
+    const called = await nurse.agent.post(`/api/tasks/${first.id}/call-attempts`).send({ result: 'answered' });
+    const closed = await nurse.agent.post(`/api/tasks/${first.id}/outcome`).send({ ...advice.api, version: called.body.task.version });
+    expect(closed.status).toBe(200);
+    model.push({ ercTaskId: first.ercTaskId, receivedAt: '2026-08-03T09:00:00Z', phone: '+358409990200', municipality: 'Oulu', taskCode: '745', outcome: advice.model, firstCallAt: closed.body.task.firstCallAt });
+    // The repeat is still open: it counts as received, not closed.
+    const repeat = await createTask(erc, { receivedAt: '2026-08-04T07:00:00Z', callbackPhone: '+358 40 999 0200', municipality: 'Oulu', taskCode: '745' });
+    model.push({ ercTaskId: repeat.ercTaskId, receivedAt: '2026-08-04T07:00:00Z', phone: '+358409990200', municipality: 'Oulu', taskCode: '745', outcome: null, firstCallAt: null });
+    secrets.add('+358409990200').add('0409990200');
+    expect((await report('from=2026-08&to=2026-08')).body.months).toEqual(expectedMonths(model, { from: '2026-08', to: '2026-08', minGroupSize: MIN_GROUP }));
+  });
+
+  it('the aggregates the triggers kept equal a rebuild from the tasks', async () => {
+    const snapshot = async () =>
+      (await sql<{ row: string }>`select concat_ws('|', dimension, month, key, outcome, redirect_target, unit_level, dispatch_reason, recontact, tasks) as row
+        from task_month_stat where tasks <> 0
+        union all select concat_ws('|', dimension, month, key, minutes, tasks) from task_wait_stat where tasks <> 0
+        order by 1`.execute(t.db)).rows.map((r) => r.row);
+    const kept = await snapshot();
+    await rebuildReportAggregates(t.db);
+    expect(await snapshot()).toEqual(kept);
+  });
+
+  it('start-up fills missing callback hashes, and the re-contact links follow', async () => {
+    const expected = (await report(`from=${FROM}&to=${TO}`)).body;
+    await sql`update task set callback_phone_hash = null, next_contact_at = null`.execute(t.db);
+    expect((await report('from=2026-05&to=2026-05')).body.months[0].recontact72h).toBe(0);
+    await fillMissingPhoneHashes(t.db, createPhoneHasher(t.db, undefined));
+    const again = (await report(`from=${FROM}&to=${TO}`)).body;
+    expect(again.months).toEqual(expected.months);
+  });
+
+  it('no phone number or free text in any report answer', async () => {
+    const bodies: string[] = [];
+    for (const q of ['', '&groupBy=area', '&groupBy=municipality', '&groupBy=task_code&compare=previous_year']) {
+      bodies.push((await report(`from=${FROM}&to=${TO}${q}`)).text);
+      bodies.push((await report(`from=${FROM}&to=${TO}${q}&format=csv`)).text);
+    }
+    const all = bodies.join('\n');
+    expect(secrets.size).toBeGreaterThan(100);
+    for (const secret of secrets) expect(all.includes(secret), secret).toBe(false);
+    expect(all).not.toMatch(/\+358\d{6,}/);
+    expect(all).not.toMatch(/\b0\d{8,}\b/);
+  });
+});
+
+describe('access and validation', () => {
+  it('a nurse cannot read reports; manager, shift leader and admin can', async () => {
+    const res = await nurse.agent.get(`/api/reports/monthly?from=${FROM}&to=${TO}`);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    for (const agent of [manager, leader, t.admin]) expect((await agent.get('/api/reports/monthly?from=2026-01&to=2026-01')).status).toBe(200);
+  });
+
+  it('refuses a bad month, a reversed range and more than 120 months', async () => {
+    for (const q of ['from=2026-13&to=2026-12', 'from=2026-05&to=2026-04', 'from=2000-01&to=2010-01', 'from=2026-01&to=2026-02&groupBy=nurse']) {
+      const res = await manager.get(`/api/reports/monthly?${q}`);
+      expect(res.status, q).toBe(422);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+});
