@@ -59,14 +59,23 @@ async function socketLatency(nodes: NodeProcess[], cookie: string, key: string, 
   }
   await Promise.all(sockets.map((s) => new Promise<void>((r, j) => { s.on('connect', () => r()); s.on('connect_error', j); })));
   const latencies: number[] = [];
+  const missed: number[] = [];
   for (let round = 0; round < 20; round++) {
     const t0 = performance.now();
     const res = await http(nodes[round % nodes.length]!.url, 'POST', '/api/intake/tasks', intake(round, `SOCK${count}`), { authorization: `Bearer ${key}` });
     const taskId = (res.body.task as { id: string }).id;
-    if ((seen.get(taskId) ?? 0) < count) await new Promise<void>((resolve) => (waiting = { taskId, resolve }));
+    if ((seen.get(taskId) ?? 0) < count) {
+      // Bounded: a socket that never hears of the change is a finding, not a reason to hang.
+      const delivered = await Promise.race([
+        new Promise<boolean>((resolve) => (waiting = { taskId, resolve: () => resolve(true) })),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000)),
+      ]);
+      if (!delivered) missed.push(count - (seen.get(taskId) ?? 0));
+    }
     latencies.push(performance.now() - t0);
   }
   for (const s of sockets) s.close();
+  if (missed.length) out(`  ${missed.length} rounds did not reach every socket within 15 s (missing ${missed.join(', ')})`);
   return latencies;
 }
 
