@@ -1,9 +1,4 @@
 import { sql } from 'kysely';
-import type { LifecycleConfig } from '../config.ts';
-import type { DispatchRequestDto } from '../contracts/tasks.ts';
-import { UNIT_LEVELS } from '../contracts/tasks.ts';
-import { Urgency } from '../contracts/reference.ts';
-import { z } from 'zod';
 import type { Executor } from '../audit/audit.repository.ts';
 
 function selectDispatchRequests(db: Executor) {
@@ -52,25 +47,17 @@ export function supersedeDispatchRequests(db: Executor, taskId: string, byOutcom
     .execute();
 }
 
-export function lockDispatchRequest(db: Executor, id: string) {
-  return db.selectFrom('dispatch_request').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/** Records the ERC's confirmation once; undefined when it was already confirmed. */
+export function acknowledgeDispatchRequest(db: Executor, id: string, integrationId: string) {
+  return db
+    .updateTable('dispatch_request')
+    .set({ acknowledged_at: sql`now()`, acknowledged_by: integrationId })
+    .where('id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .returning(['acknowledged_at', 'requested_at', 'task_id'])
+    .executeTakeFirst();
 }
 
-export function toDispatchRequestDto(row: DispatchRow, config: LifecycleConfig): DispatchRequestDto {
-  const waitedMs = (row.acknowledged_at?.getTime() ?? Date.now()) - row.requested_at.getTime();
-  return {
-    id: row.id,
-    taskId: row.task_id,
-    ercTaskId: row.erc_task_id,
-    unitLevel: z.enum(UNIT_LEVELS).parse(row.unit_level),
-    urgency: Urgency.parse(row.urgency),
-    reason: row.reason,
-    municipality: row.municipality_name,
-    address: row.address,
-    requestedAt: row.requested_at.toISOString(),
-    acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
-    secondsToAcknowledge: row.acknowledged_at ? Math.round(waitedMs / 1000) : null,
-    overdue: row.acknowledged_at === null && row.superseded_at === null && waitedMs > config.dispatchAckMinutes * 60_000,
-    supersededAt: row.superseded_at?.toISOString() ?? null,
-  };
+export function lockDispatchRequest(db: Executor, id: string) {
+  return db.selectFrom('dispatch_request').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { LifecycleConfig } from '../config.ts';
 import type { DispatchRequestDto } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
@@ -6,7 +5,9 @@ import { runTaskTransaction } from '../events/task-change.ts';
 import type { IntegrationActor, RequestContext } from '../http/actor.ts';
 import { notFound } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { findDispatchRequest, listDispatchRequests, lockDispatchRequest, toDispatchRequestDto } from './dispatch.repository.ts';
+import { toDispatchRequestDto } from './dispatch-dto.ts';
+import { acknowledgeDispatchRequest, findDispatchRequest, listDispatchRequests, lockDispatchRequest } from './dispatch.repository.ts';
+import { findTaskHead } from './tasks.repository.ts';
 
 /** Unit dispatch requests going back to the ERC, and their acknowledgements. */
 export function createDispatchService(db: Db, config: LifecycleConfig, publisher: Publisher) {
@@ -26,15 +27,10 @@ export function createDispatchService(db: Db, config: LifecycleConfig, publisher
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const request = await lockDispatchRequest(trx, id);
         if (!request) throw notFound('Dispatch request');
-        if (request.acknowledged_at) return;
-        const acked = await trx
-          .updateTable('dispatch_request')
-          .set({ acknowledged_at: sql`now()`, acknowledged_by: actor.id })
-          .where('id', '=', id)
-          .returning(['acknowledged_at', 'requested_at'])
-          .executeTakeFirstOrThrow();
-        const task = await trx.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', request.task_id).executeTakeFirstOrThrow();
-        const data = { dispatchRequestId: id, secondsToAcknowledge: Math.round((acked.acknowledged_at!.getTime() - acked.requested_at.getTime()) / 1000) };
+        const acked = await acknowledgeDispatchRequest(trx, id, actor.id);
+        if (!acked?.acknowledged_at) return;
+        const task = await findTaskHead(trx, acked.task_id);
+        const data = { dispatchRequestId: id, secondsToAcknowledge: Math.round((acked.acknowledged_at.getTime() - acked.requested_at.getTime()) / 1000) };
         changes.record({ task, type: 'dispatch.acknowledged', data, audit: { action: 'dispatch.acknowledge', details: data } });
       });
       return dto(id);

@@ -6,6 +6,7 @@ import { NO_REQUEST, SYSTEM } from '../http/actor.ts';
 import type { Logger } from '../logger.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { deleteIdleSessions } from '../auth/session.repository.ts';
+import { findTaskHead } from './tasks.repository.ts';
 
 type Trx = Transaction<Database>;
 
@@ -92,7 +93,7 @@ async function flagUnacknowledgedDispatches(trx: Trx, changes: ChangeRecorder, c
     .returning(['id', 'task_id'])
     .execute();
   for (const request of rows) {
-    const task = await trx.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', request.task_id).executeTakeFirstOrThrow();
+    const task = await findTaskHead(trx, request.task_id);
     changes.record({ task, type: 'dispatch.unacknowledged', audience: 'shift_leader', data: { dispatchRequestId: request.id }, audit: { action: 'dispatch.unacknowledged', details: { dispatchRequestId: request.id } } });
   }
   return rows.length;

@@ -127,6 +127,21 @@ export function updateTask(db: Executor, id: string, changes: UpdateObject<Datab
     .executeTakeFirstOrThrow();
 }
 
+/** Marks the holder's client alive and clears a stale flag; the version stays (not an edit). */
+export function touchHeartbeat(db: Executor, id: string) {
+  return db
+    .updateTable('task')
+    .set({ heartbeat_at: sql<Date>`now()`, stale_flagged_at: null })
+    .where('id', '=', id)
+    .returning(['id', 'version', 'state', 'heartbeat_at'])
+    .executeTakeFirstOrThrow();
+}
+
+/** The fields an event needs, for changes that do not touch the task row itself. */
+export function findTaskHead(db: Executor, id: string) {
+  return db.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', id).executeTakeFirstOrThrow();
+}
+
 export function insertCallAttempt(db: Executor, attempt: { taskId: string; result: string; userId: string }) {
   return db.insertInto('task_call_attempt').values({ task_id: attempt.taskId, result: attempt.result, attempted_by: attempt.userId }).execute();
 }

@@ -13,12 +13,13 @@ import type { Database, Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import { audiencesFor } from '../events/audience.ts';
 import { listTaskEvents } from '../events/events.repository.ts';
-import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
+import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { recordOutcome } from './close-task.ts';
-import { listDispatchRequestsForTask, toDispatchRequestDto } from './dispatch.repository.ts';
+import { listDispatchRequestsForTask } from './dispatch.repository.ts';
+import { toDispatchRequestDto } from './dispatch-dto.ts';
 import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
 import { isStale, parseAssessment, toTaskEventDto, toTaskSummary } from './task-dto.ts';
 import * as repo from './tasks.repository.ts';
@@ -66,9 +67,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     return task;
   }
 
-  async function inTaskTransaction<T>(actor: UserActor, ctx: RequestContext, work: (trx: Trx, changes: ChangeRecorder) => Promise<T>) {
-    return runTaskTransaction(db, publisher, actor, ctx, work);
-  }
+
 
   return {
     async list(query: TaskQuery): Promise<TaskSummary[]> {
@@ -110,7 +109,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Exclusive: of any number of concurrent claims exactly one wins; the others get 409 naming the holder. */
     async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const claimed = await repo.claimTask(trx, id, actor.id);
         if (claimed) {
           changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
@@ -127,7 +126,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Claims the top of the queue (optionally within an area); concurrent callers never get the same task. */
     async next(areaId: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      const id = await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const claimed = await repo.claimNextTask(trx, actor.id, areaId);
         if (!claimed) return undefined;
         changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
@@ -139,7 +138,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Puts a held task back in the queue (as a call-back when one is due). */
     async release(id: string, version: number, reason: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
         if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Nobody holds this task.');
         const updated = await repo.updateTask(trx, id, {
@@ -157,15 +156,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** The holder's client says it still has the task open; clears a stale flag. */
     async heartbeat(id: string, actor: UserActor, ctx: RequestContext): Promise<{ heartbeatAt: string; version: number }> {
-      return inTaskTransaction(actor, ctx, async (trx, changes) => {
+      return runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { requireHolder: true });
         // A heartbeat is not an edit: it keeps the version, so the holder's next save is not stale.
-        const row = await trx
-          .updateTable('task')
-          .set({ heartbeat_at: sql`now()`, stale_flagged_at: null })
-          .where('id', '=', id)
-          .returning(['id', 'version', 'state', 'heartbeat_at'])
-          .executeTakeFirstOrThrow();
+        const row = await repo.touchHeartbeat(trx, id);
         if (task.stale_flagged_at) {
           changes.record({ task: row, type: 'task.claim_resumed', audience: 'shift_leader', audit: { action: 'task.claim_resumed' } });
         }
@@ -180,7 +174,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       actor: UserActor,
       ctx: RequestContext,
     ): Promise<TaskSummary> {
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
         const assigneeId = input.assigneeId ?? actor.id;
         const assignee = await repo.findActiveUser(trx, assigneeId);
@@ -212,7 +206,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * it to record the unit dispatch and shift leaders are told.
      */
     async callAttempt(id: string, result: CallResult, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { requireHolder: true });
         await repo.insertCallAttempt(trx, { taskId: id, result, userId: actor.id });
         const firstCall = task.first_call_at ? {} : { first_call_at: sql<Date>`now()` };
@@ -255,7 +249,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       const known = await repo.activeRedFlagIds(db);
       const unknown = assessment.redFlags.filter((f) => !known.has(f));
       if (unknown.length > 0) throw validationError(unknown.map((f) => ({ path: 'body.redFlags', message: `Unknown red flag "${f}"` })));
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         await lockForWork(trx, id, actor, { version, requireHolder: false });
         const updated = await repo.updateTask(trx, id, { assessment: JSON.stringify(assessment) });
         const data = { redFlags: assessment.redFlags.length };
@@ -266,7 +260,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Closes the task with its one outcome; a unit dispatch also creates the ERC's dispatch request. */
     async recordOutcome(id: string, version: number, outcome: Outcome, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
         assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment: parseAssessment(task.assessment) }, outcome);
         await recordOutcome(trx, changes, actor, id, outcome);
@@ -279,7 +273,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * the one who recorded the current outcome and to shift leaders.
      */
     async amendOutcome(id: string, input: { version: number; reason: string; outcome: Outcome }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await inTaskTransaction(actor, ctx, async (trx, changes) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await repo.lockTask(trx, id);
         if (!task) throw notFound('Task');
         if (task.state !== 'closed' || !task.current_outcome_id) throw new AppError(409, 'TASK_NOT_CLOSED', 'Only a closed task has an outcome to amend.');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskChangedEvent } from '../../server/contracts/realtime.ts';
-import { connectedSocket, type TestSocket } from '../helpers/sockets.ts';
+import { connectedSocket } from '../helpers/sockets.ts';
 import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
 import { onPostgres } from '../helpers/test-db.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
