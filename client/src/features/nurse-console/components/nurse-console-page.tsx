@@ -42,7 +42,8 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
   const { noteEvents, noteResync } = view;
   useTaskEventSync({
     onEvents(events) {
-      refreshSoon();
+      // Draft saves arrive while colleagues type (every second or so) and change nothing the queue shows.
+      if (events.some((event) => event.type !== 'task.assessment_saved')) refreshSoon();
       noteEvents(events);
     },
     onResync(events) {
