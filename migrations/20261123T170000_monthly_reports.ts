@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
 //   task_wait_stat   a histogram of whole minutes from intake to the first call per Helsinki month
 //                    and key, so a median is read from a few hundred rows instead of a month of tasks.
 // The grain is the month, not the day: reports are monthly, and with 2 million tasks a day grain
-// made 787,000 rows and a 1.4 s municipality breakdown (README, Reports) for no reader of days.
+// made 787,000 rows and a 1.4 s municipality breakdown (README, Monthly reports) for no reader of days.
 // Re-contact needs a per-task fact, "the earliest later task with the same callback number within
 // 72 h": `task.next_contact_at`, kept by a trigger that matches on `callback_phone_hash` (an HMAC
 // the application computes; the key never reaches the database unless it was generated here).

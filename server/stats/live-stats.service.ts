@@ -92,7 +92,6 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
   let lastEmit = 0;
   let pending: NodeJS.Timeout | undefined;
   async function emitNow(): Promise<void> {
-    lastEmit = Date.now();
     const full = await snapshot();
     output.emit(full, forNurses(full));
   }
@@ -100,8 +99,13 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
     if (pending) return;
     const wait = Math.max(0, lastEmit + settings.minIntervalMs - Date.now());
     pending = setTimeout(() => {
-      pending = undefined;
-      serial(emitNow).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'stats emit failed'));
+      // Counted from when the emit is decided, not run: the work queue may hold it back a while,
+      // and further events meanwhile must wait for the next slot, not queue more emits.
+      lastEmit = Date.now();
+      serial(async () => {
+        pending = undefined;
+        await emitNow();
+      }).catch(warn('stats emit failed'));
     }, wait);
   }
 
@@ -115,7 +119,10 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
       started = true;
       timers.push(
         setInterval(() => void serial(catchUp).then((changed) => changed && scheduleEmit(), warn('stats catch-up failed')), settings.pollMs),
-        setInterval(() => void serial(async () => { await fullReload(); await emitNow(); }).catch(warn('stats reload failed')), settings.fullIntervalMs),
+        setInterval(() => {
+          lastEmit = Date.now();
+          serial(async () => { await fullReload(); await emitNow(); }).catch(warn('stats reload failed'));
+        }, settings.fullIntervalMs),
       );
       for (const timer of timers) timer.unref();
     },
