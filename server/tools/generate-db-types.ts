@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createDb } from '../server/db/create-db.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
+import { createDb } from '../db/create-db.ts';
+import { migrateToLatest } from '../db/migrate.ts';
 
 const adminUrl = process.argv.find((a) => a.startsWith('postgres'))
   ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -6,12 +6,12 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { loadConfig } from '../server/config.ts';
-import type { MonthlyReportQuery } from '../server/contracts/reports.ts';
-import { createDb } from '../server/db/create-db.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
-import { rebuildReportAggregates } from '../server/reports/reports.repository.ts';
-import { createReportsService } from '../server/reports/reports.service.ts';
+import { loadConfig } from '../config.ts';
+import type { MonthlyReportQuery } from '../contracts/reports.ts';
+import { createDb } from '../db/create-db.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { rebuildReportAggregates } from '../reports/reports.repository.ts';
+import { createReportsService } from '../reports/reports.service.ts';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
