@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
@@ -103,5 +104,28 @@ describe('hostile input', () => {
     const replies = await Promise.all(Array.from({ length: 5 }, () => erc.post('/api/intake/tasks', body).set('Idempotency-Key', 'replay-1')));
     expect(replies.every((r) => r.status < 500)).toBe(true);
     expect(new Set(replies.filter((r) => r.status < 300).map((r) => r.body.task.id)).size).toBe(1);
+  });
+});
+
+describe('every endpoint', () => {
+  it('random bodies, queries and path parameters never cause a 500', async () => {
+    const leader = await t.userWithRole('shift_leader');
+    const callers: Record<string, (method: string, path: string) => import('supertest').Test> = {
+      admin: (m, p) => (t.admin as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p),
+      clinical: (m, p) => (leader.agent as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p),
+      integration: (m, p) => (request(t.url) as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p).set('Authorization', `Bearer ${erc.key}`),
+      public: (m, p) => (request(t.url) as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p),
+    };
+    const routes = t.server.parts.routes.filter((r) => r.path !== '/api/auth/logout');
+    const segment = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constantFrom('799', '%00', '..', 'ERC-1', '00000000-0000-4000-8000-000000000000'));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), segment, fc.dictionary(fc.string({ maxLength: 8 }), weird, { maxKeys: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }), async (route, param, body, query) => {
+        const path = route.path.replace(/\{\w+\}/g, encodeURIComponent(param));
+        const who = route.access.kind === 'public' ? 'public' : route.access.kind === 'integration' ? 'integration' : route.access.roles.includes('admin') ? 'admin' : 'clinical';
+        const res = await callers[who]!(route.method, path).query(query).send(body);
+        expect(res.status, `${route.method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 });

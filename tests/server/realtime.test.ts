@@ -1,3 +1,5 @@
+import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
+import { createTask, ercClient } from '../factories/tasks.ts';
 import { loginCookie as login, openSocket } from '../helpers/sockets.ts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +66,31 @@ describe('long-polling transport', () => {
       socket.on('connect_error', reject);
     });
     socket.close();
+  });
+});
+
+describe('cross-role socket joins', () => {
+  it('a nurse socket gets only what nurses may see, whatever it asks for', async () => {
+    await t.userWithRole('nurse', 'crossrole');
+    const leader = await t.userWithRole('shift_leader', 'crossleader');
+    const nurseSocket = openSocket(t.url, await login(t.url, 'crossrole', 'user-password-for-tests'));
+    await new Promise<void>((resolve) => nurseSocket.on('connect', resolve));
+    const heard: string[] = [];
+    const stats: Record<string, unknown>[] = [];
+    nurseSocket.onAny((name: string, payload: { type?: string }) => heard.push(`${name}:${payload?.type ?? ''}`));
+    nurseSocket.on('stats:update', (s) => stats.push(s as unknown as Record<string, unknown>));
+    // Room names and join requests the server never offers: it must ignore them.
+    for (const name of ['join', 'subscribe', 'rooms:join']) (nurseSocket as unknown as { emit(n: string, a: unknown): void }).emit(name, 'role:shift_leader');
+    const erc = await ercClient(t);
+    const task = await createTask(erc);
+    await leader.agent.post(`/api/tasks/${task.id}/claim`);
+    await t.db.updateTable('task').set({ heartbeat_at: new Date(Date.now() - 3_600_000) }).where('id', '=', task.id).execute();
+    await runSchedulerTick(t.db, t.server.publisher, t.config);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(heard).toContain('task:changed:task.claimed');
+    expect(heard).not.toContain('task:changed:task.claim_stale');
+    expect(stats.length).toBeGreaterThan(0);
+    expect(stats.every((s) => !('staffing' in s) && !('nurses' in s))).toBe(true);
+    nurseSocket.close();
   });
 });
