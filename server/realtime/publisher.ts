@@ -25,19 +25,31 @@ export interface Publisher {
 }
 
 
+/** How long other nodes' sockets get to receive the last word before they are closed. */
+const CLOSE_GRACE_MS = 1000;
+
 /** `afterTaskChange` runs after the task events went out (the live board catches up from it). */
 export function createPublisher(io: RealtimeServer, afterTaskChange: () => void = () => undefined): Publisher {
+  /**
+   * Tells sockets why they are being closed, then closes them. Through the cluster adapter an emit
+   * is delivered only after its NOTIFY went out, while a close acts at once: this node's sockets are
+   * told and closed in order right here; other nodes' sockets get the message first and the close
+   * a moment later.
+   */
+  function tellAndClose(target: string[], tell: (to: ReturnType<RealtimeServer['in']>) => void): void {
+    tell(io.local.in(target));
+    io.local.in(target).disconnectSockets(true);
+    tell(io.in(target));
+    setTimeout(() => io.in(target).disconnectSockets(true), CLOSE_GRACE_MS).unref();
+  }
+
   return {
     sessionsEnded(sessionIds, reason) {
       if (sessionIds.length === 0) return;
-      const target = io.in(sessionIds.map(rooms.session));
-      target.emit('session:ended', { reason });
-      target.disconnectSockets(true);
+      tellAndClose(sessionIds.map(rooms.session), (to) => to.emit('session:ended', { reason }));
     },
     userChanged(userId) {
-      const target = io.in(rooms.user(userId));
-      target.emit('session:changed', {});
-      target.disconnectSockets(true);
+      tellAndClose([rooms.user(userId)], (to) => to.emit('session:changed', {}));
     },
     taskChanged(events) {
       for (const { audience, ...event } of events) {
