@@ -17,6 +17,7 @@ import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { settingsRoutes } from './health/settings.routes.ts';
 import { IMPORT_BODY_LIMIT, importRoutes } from './import/import.routes.ts';
 import { createImportService } from './import/import.service.ts';
 import { createPhoneHasher, startPhoneHashFill } from './reports/phone-hash.ts';
@@ -61,6 +62,7 @@ export function createApp({ db, config, logger, publisher, liveStats }: AppDeps)
   const intake = createIntakeService(db, config.lifecycle, publisher, phoneHasher);
   const routes: RouteDef[] = [
     ...healthRoutes(db),
+    ...settingsRoutes(config.lifecycle),
     ...authRoutes(auth, config),
     ...usersRoutes(createUsersService(db, publisher)),
     ...integrationKeysRoutes(createIntegrationKeysService(db)),

@@ -16,6 +16,11 @@ describe('HTTP basics', () => {
     expect(ready.body).toEqual({ status: 'ready', database: 'up', pendingMigrations: [] });
   });
 
+  it('tells clients the configured working rules', async () => {
+    const res = await t.admin.get('/api/settings');
+    expect(res.body).toEqual({ waitTargetsMinutes: [30, 60, 90], responseLimitMinutes: 120, safetyMarginMinutes: 30, callbackMinutes: 10, maxFailedCalls: 3, claimStaleSeconds: 120, heartbeatSeconds: 30 });
+  });
+
   it('sends security headers and a content security policy', async () => {
     const res = await request(t.url).get('/healthz');
     expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);

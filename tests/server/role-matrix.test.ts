@@ -14,6 +14,7 @@ const MATRIX: Record<string, Who[]> = {
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
   'POST /api/auth/login': PUBLIC,
+  'GET /api/settings': ALL_ROLES,
   'POST /api/auth/logout': ALL_ROLES,
   'GET /api/auth/me': ALL_ROLES,
   'POST /api/users': ADMIN,

@@ -1,5 +1,6 @@
 import type { AreaDto, AreaList, RedFlagDto, TaskCodeDto, TaskCodeList } from '../../../../../server/contracts/reference.ts';
 import type { AssessmentFields, CallResult, IntakeRequest, Outcome, TaskDetail, TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import type { ClientSettings } from '../../../../../server/contracts/settings.ts';
 import { api, apiWithStatus } from '../../../lib/api.ts';
 
 // The nurse console's calls to the API. Every call that changes something takes the action's
@@ -52,6 +53,10 @@ export async function listAreas(signal?: AbortSignal): Promise<AreaDto[]> {
 export async function listRedFlags(signal?: AbortSignal): Promise<RedFlagDto[]> {
   const { redFlags } = await api<{ redFlags: RedFlagDto[] }>('/api/reference/red-flags', withSignal(signal));
   return redFlags;
+}
+
+export function loadSettings(signal?: AbortSignal): Promise<ClientSettings> {
+  return api<ClientSettings>('/api/settings', withSignal(signal));
 }
 
 export async function listTaskCodes(signal?: AbortSignal): Promise<TaskCodeDto[]> {

@@ -6,11 +6,12 @@ import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useTaskEventSync } from '../../../lib/task-event-sync.ts';
 import { useLoad } from '../../../lib/use-load.ts';
-import { claimNextTask, claimTask, listAreas, listRedFlags } from '../api/nurse-api.ts';
+import { claimNextTask, claimTask, listAreas, listRedFlags, loadSettings } from '../api/nurse-api.ts';
 import { useQueue } from '../hooks/use-queue.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { holds, useTaskView } from '../hooks/use-task-view.ts';
 import { purgeOldDrafts } from '../utils/draft-store.ts';
+import { configureWaitTargets } from '../utils/wait-time.ts';
 import { lostTo } from '../utils/task-text.ts';
 import { ActionError } from './action-error.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
@@ -37,6 +38,14 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
   const take = useIdempotentAction();
 
   useEffect(() => purgeOldDrafts(), []);
+  useEffect(() => {
+    const controller = new AbortController();
+    loadSettings(controller.signal).then(
+      (settings) => configureWaitTargets(settings.waitTargetsMinutes, settings.responseLimitMinutes),
+      () => undefined, // the defaults stay; the clocks still tick
+    );
+    return () => controller.abort();
+  }, []);
 
   const { refreshSoon } = queue;
   const { noteEvents, noteResync } = view;

@@ -1,10 +1,15 @@
-// How long a patient has waited, against the waiting-time targets of the D class: the targets are
-// counted from receivedAt, and 120 min is the D response limit. The server's defaults; the API does
-// not publish the configured values (WAIT_TARGETS_MINUTES, RESPONSE_LIMIT_MINUTES) to clients.
-export const WAIT_TARGETS_MINUTES = [30, 60, 90] as const;
-export const RESPONSE_LIMIT_MINUTES = 120;
+// How long a patient has waited, against the waiting-time targets of the D class, counted from
+// receivedAt, and the D response limit. The server's defaults until GET /api/settings has answered.
+let waitTargetsMinutes: readonly number[] = [30, 60, 90];
+let responseLimitMinutes = 120;
 /** "Nearing" starts this long before the first target. */
 const NEAR_MINUTES = 5;
+
+/** Takes the configured targets (GET /api/settings); the wait clocks use them from their next tick. */
+export function configureWaitTargets(targets: readonly number[], limit: number): void {
+  waitTargetsMinutes = [...targets].sort((a, b) => a - b);
+  responseLimitMinutes = limit;
+}
 
 export type WaitTone = 'ok' | 'near' | 'over-1' | 'over-2' | 'over-3' | 'limit';
 
@@ -18,14 +23,15 @@ const OVER_TONES = ['over-1', 'over-2', 'over-3'] as const;
 
 export function waitLevel(waitedMs: number): WaitLevel {
   const minutes = waitedMs / 60_000;
-  if (minutes >= RESPONSE_LIMIT_MINUTES) return { tone: 'limit', targetMinutes: RESPONSE_LIMIT_MINUTES };
-  for (let i = WAIT_TARGETS_MINUTES.length - 1; i >= 0; i--) {
-    const target = WAIT_TARGETS_MINUTES[i];
-    const tone = OVER_TONES[i];
+  if (minutes >= responseLimitMinutes) return { tone: 'limit', targetMinutes: responseLimitMinutes };
+  // Three colour steps: with more targets configured, the last steps share the strongest colour.
+  for (let i = waitTargetsMinutes.length - 1; i >= 0; i--) {
+    const target = waitTargetsMinutes[i];
+    const tone = OVER_TONES[Math.min(i, OVER_TONES.length - 1)];
     if (target !== undefined && tone !== undefined && minutes >= target) return { tone, targetMinutes: target };
   }
-  const first = WAIT_TARGETS_MINUTES[0];
-  if (minutes >= first - NEAR_MINUTES) return { tone: 'near', targetMinutes: first };
+  const first = waitTargetsMinutes[0];
+  if (first !== undefined && minutes >= first - NEAR_MINUTES) return { tone: 'near', targetMinutes: first };
   return { tone: 'ok', targetMinutes: null };
 }
 
