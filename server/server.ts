@@ -28,6 +28,10 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
     if (parts) parts.app(req, res);
     else res.writeHead(503).end();
   });
+  // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer, not this node,
+  // closes idle keep-alive connections: no request is sent down a socket the node just closed.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const io = createSocketServer(httpServer, {
     userForToken: (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
     logger,

@@ -5,6 +5,8 @@ import net from 'node:net';
 export interface NodeProcess {
   url: string;
   child: ChildProcess;
+  /** The last few kB the process wrote (for a failure report). */
+  output(): string;
   /** Ends the process (SIGTERM by default) and waits for it to exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
   return {
     url,
     child,
+    output: () => output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
