@@ -36,6 +36,8 @@ export interface ServerOptions {
   adminPassword: string;
   /** Extra environment, e.g. a shorter scheduler interval. */
   env?: Record<string, string>;
+  /** How long to wait for /readyz to answer 200; 60 s unless told. */
+  readyTimeoutMs?: number;
 }
 
 export interface TestServer {
@@ -68,10 +70,11 @@ export async function startServer(options: ServerOptions): Promise<TestServer> {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const deadline = Date.now() + 60_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The server exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`The server was not ready within 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`The server was not ready within ${readyTimeoutMs / 1000} s:\n${output}`);
     try {
       if ((await fetch(`${baseUrl}/readyz`)).status === 200) break;
     } catch {

@@ -1,26 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiLogin, assertClientBuilt, expectText, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // The shift leader's Live load board in a real Chromium against the real server: figures pushed
 // over the socket as tasks arrive, are claimed and close; the read-only task view; a take-over.
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUT_DIR = path.join(ROOT, '.ci/out');
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd-2026';
 const LEADER = { username: 'vuoro.e2e', displayName: 'Vilma Vuorovastaava', password: 'leader-Passw0rd-e2e-1', role: 'shift_leader' };
 const NURSE = { username: 'hoitaja.live', displayName: 'Hilkka Hoitaja', password: 'nurse-Passw0rd-e2e-1', role: 'nurse' };
-const WAIT_MS = 15_000;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: TestServer | undefined;
 let dataDir: string | undefined;
 let baseUrl = '';
 let browser: Browser | undefined;
@@ -37,50 +31,6 @@ interface TaskReply {
   task: { id: string; version: number; claimedBy: { id: string; displayName: string } | null };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`The server exited with ${server.exitCode}:\n${serverLog}`);
-    }
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`The server was not ready within ${timeoutMs / 1000} s:\n${serverLog}`);
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Waits until the locator's trimmed text equals `text`. */
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await expect.poll(async () => (await locator.textContent({ timeout: WAIT_MS }))?.trim(), { timeout: WAIT_MS }).toBe(text);
-}
-
 /** Calls the API as another device would: JSON in and out, with a session cookie or an integration key. */
 async function call<T>(method: string, url: string, auth: { cookie?: string; bearer?: string }, body?: unknown): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Idempotency-Key': randomUUID() };
@@ -90,18 +40,6 @@ async function call<T>(method: string, url: string, auth: { cookie?: string; bea
   const res = await fetch(`${baseUrl}${url}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-async function apiLogin(username: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('login set no cookie');
-  return cookie;
 }
 
 /** An ERC intake with the integration key; returns the new task's id. */
@@ -138,33 +76,20 @@ describe('Live load board in Chromium', () => {
   let firstTaskId = '';
 
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/dist/index.html'))) {
-      throw new Error('client/dist is missing: build the client first (npm run build)');
-    }
+    assertClientBuilt();
     await mkdir(OUT_DIR, { recursive: true });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dtask-e2e-live-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        ADMIN_PASSWORD,
-        LOG_LEVEL: 'warn',
-        STATS_MIN_INTERVAL_MS: '100',
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startServer({
+      port: await freePort(),
+      dataDir,
+      adminPassword: ADMIN_PASSWORD,
+      env: { STATS_MIN_INTERVAL_MS: '100' },
+      // The machine may be busy: give the server longer to come up.
+      readyTimeoutMs: 100_000,
     });
-    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    await waitForReady(baseUrl, 100_000);
+    baseUrl = server.baseUrl;
 
-    const admin = await apiLogin('admin', ADMIN_PASSWORD);
+    const admin = await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD);
     for (const user of [LEADER, NURSE]) {
       const created = await call<{ user: { id: string } }>('POST', '/api/users', { cookie: admin }, user);
       expect(created.status).toBe(201);
@@ -173,7 +98,7 @@ describe('Live load board in Chromium', () => {
     const key = await call<{ key: string }>('POST', '/api/integration-keys', { cookie: admin }, { name: 'ERC e2e' });
     expect(key.status).toBe(201);
     integrationKey = key.body.key;
-    nurseCookie = await apiLogin(NURSE.username, NURSE.password);
+    nurseCookie = await apiLogin(baseUrl, NURSE.username, NURSE.password);
     const socket = io(baseUrl, { transports: ['websocket'], reconnection: false, extraHeaders: { Cookie: nurseCookie } });
     nurseSocket = socket;
     await new Promise<void>((resolve, reject) => {
@@ -181,20 +106,7 @@ describe('Live load board in Chromium', () => {
       socket.once('connect_error', reject);
     });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
     page = await context.newPage();
     page.on('console', (message) => {
@@ -209,7 +121,7 @@ describe('Live load board in Chromium', () => {
     nurseSocket?.disconnect();
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    await stopServer();
+    await server?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -1,73 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiLogin, assertClientBuilt, expectText, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // The shell in a real Chromium against the real server (PGlite in a temp folder): login, role-based
 // navigation, creating a user through the admin UI, languages, and the strict CSP.
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const OUT_DIR = path.join(ROOT, '.ci/out');
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd-2026';
 const NURSE = { username: 'hoitaja.e2e', displayName: 'Hilkka Hoitaja', password: 'nurse-Passw0rd-e2e-1' };
-const WAIT_MS = 15_000;
 
-let server: ChildProcess | undefined;
-let serverLog = '';
+let server: TestServer | undefined;
 let dataDir: string | undefined;
 let baseUrl = '';
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
 const browserProblems: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server?.exitCode !== null && server?.exitCode !== undefined) {
-      throw new Error(`The server exited with ${server.exitCode}:\n${serverLog}`);
-    }
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`The server was not ready within ${timeoutMs / 1000} s:\n${serverLog}`);
-}
-
-async function stopServer(): Promise<void> {
-  const child = server;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Waits until the locator's trimmed text equals `text`. */
-async function expectText(locator: Locator, text: string): Promise<void> {
-  await expect.poll(async () => (await locator.textContent({ timeout: WAIT_MS }))?.trim(), { timeout: WAIT_MS }).toBe(text);
-}
 
 async function expectPath(expected: string): Promise<void> {
   await expect.poll(() => new URL(page.url()).pathname, { timeout: WAIT_MS }).toBe(expected);
@@ -81,19 +31,6 @@ async function logIn(username: string, password: string): Promise<void> {
   await page.getByLabel('Käyttäjätunnus', { exact: true }).fill(username);
   await page.getByLabel('Salasana', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
-}
-
-/** Logs in over the API (as another device would) and returns the session cookie. */
-async function apiLogin(username: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get('set-cookie')?.split(';')[0];
-  if (!cookie) throw new Error('login set no cookie');
-  return cookie;
 }
 
 async function userId(cookie: string, username: string): Promise<string> {
@@ -114,45 +51,13 @@ function patchUser(cookie: string, id: string, change: Record<string, unknown>):
 
 describe('client shell in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(path.join(ROOT, 'client/dist/index.html'))) {
-      throw new Error('client/dist is missing: build the client first (npm run build)');
-    }
+    assertClientBuilt();
     await mkdir(OUT_DIR, { recursive: true });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dtask-e2e-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        ADMIN_PASSWORD,
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    await waitForReady(baseUrl, 60_000);
+    server = await startServer({ port: await freePort(), dataDir, adminPassword: ADMIN_PASSWORD });
+    baseUrl = server.baseUrl;
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
     page = await context.newPage();
     page.on('console', (message) => {
@@ -167,7 +72,7 @@ describe('client shell in Chromium', () => {
   afterAll(async () => {
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    await stopServer();
+    await server?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -305,7 +210,7 @@ describe('client shell in Chromium', () => {
   });
 
   it('follows a role change and a deactivation made by an admin, live', async () => {
-    const cookie = await apiLogin('admin', ADMIN_PASSWORD);
+    const cookie = await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD);
     const nurseId = await userId(cookie, NURSE.username);
     await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('connected');
 

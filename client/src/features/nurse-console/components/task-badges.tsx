@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
-import { useNow } from '../hooks/use-now.ts';
+import { useNow } from '../../../lib/use-now.ts';
 import { formatClock } from '../utils/clock.ts';
 
 const ESCALATION_REASONS = ['wrong_number', 'unreachable_attempts', 'response_limit'] as const;

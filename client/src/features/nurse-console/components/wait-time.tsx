@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useNow } from '../hooks/use-now.ts';
+import { useNow } from '../../../lib/use-now.ts';
 import { formatWaited, waitLevel } from '../utils/wait-time.ts';
 
 /** Time waited since the ERC received the task, ticking; its colour and words change at the targets. */

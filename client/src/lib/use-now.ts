@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-// One clock for every ticking figure on the board: a single interval while anyone listens.
+// One shared clock for everything that ticks: a single interval while anyone listens.
 
 const listeners = new Set<() => void>();
 let now = Date.now();
@@ -24,7 +24,7 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** This browser's time in ms, updated every second. */
+/** The current time in ms, updated every second. */
 export function useNow(): number {
   return useSyncExternalStore(subscribe, () => now);
 }
