@@ -1,4 +1,4 @@
-// npm run bench:live: what the live board costs. Needs PostgreSQL (BENCH_DATABASE_URL, default
+// npm run bench:live [-- SOCKETS] [-- postgres://...]: what the live board costs. Needs PostgreSQL (an admin URL argument, default
 // postgres://postgres@127.0.0.1:5432/postgres); creates and drops its own database. Prints:
 //  1. the load model's cost per event (update one task + recompute every figure), in process;
 //  2. the database part of an event (read the events since the last seq + the changed task's facts);
@@ -17,9 +17,9 @@ import { LoadModel, type TaskFacts } from '../stats/load-model.ts';
 import { changedSince, loadFactsFor } from '../stats/stats.repository.ts';
 import { ensureFirstAdmin } from '../users/first-admin.ts';
 
-const SOCKETS = Number(process.argv[2] ?? 200);
+const SOCKETS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 200);
 const ROUNDS = 40;
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl = process.argv.find((a) => a.startsWith('postgres')) ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `dtc_bench_live_${process.pid}`;
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;

@@ -1,9 +1,10 @@
-// Benchmark of the monthly report on years of data: `npm run bench:reports`. Not part of CI.
-// Creates its own database on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
+// Benchmark of the monthly report on years of data: `npm run bench:reports [-- --tasks N --runs N postgres://...]`.
+// Not part of CI. Creates its own database on PostgreSQL (default admin URL postgres://postgres@127.0.0.1:5432/postgres),
 // loads TASKS closed tasks over 25 Helsinki months with generate_series, rebuilds the aggregates,
 // times the 24-month report several ways, times live task changes with the triggers on, and drops
 // the database again.
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../config.ts';
@@ -13,9 +14,10 @@ import { migrateToLatest } from '../db/migrate.ts';
 import { rebuildReportAggregates } from '../reports/reports.repository.ts';
 import { createReportsService } from '../reports/reports.service.ts';
 
-const TASKS = Number(process.env.BENCH_TASKS ?? 2_000_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { tasks: { type: 'string' }, runs: { type: 'string' } } });
+const TASKS = Number(args.tasks ?? 2_000_000);
+const RUNS = Number(args.runs ?? 7);
+const adminUrl = positionals.find((a) => a.startsWith('postgres')) ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `dtc_bench_${process.pid}`;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,5 +1,5 @@
 // npm run bench: the console under load on real PostgreSQL, two server processes on one database.
-// BENCH_DATABASE_URL or the first argument: an admin URL (default postgres://postgres@127.0.0.1:5432/postgres);
+// An admin URL argument (default postgres://postgres@127.0.0.1:5432/postgres);
 // a database of its own is created and dropped. Prints intake throughput and latency, claim latency
 // under contention, event-to-client latency with 200 and 1,000 sockets across the two nodes, and the
 // memory of each node. The 2-million-task report timing is `npm run bench:reports`.
