@@ -9,8 +9,8 @@ import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { PhoneHasher } from '../reports/phone-hash.ts';
 import { recordOutcome } from './close-task.ts';
-import { toTaskSummary } from './task-dto.ts';
-import { findMunicipalityByName, findTaskByErcId, findTaskSummary, isKnownTaskCode, lockTask } from './tasks.repository.ts';
+import { loadTaskSummary } from './task-dto.ts';
+import { findMunicipalityByName, findTaskByErcId, isKnownTaskCode, lockTask } from './tasks.repository.ts';
 
 /** The content of an intake, normalised, so a resend with the same content is recognised as such. */
 export function intakeHash(input: IntakeRequest): string {
@@ -33,11 +33,7 @@ export function intakeHash(input: IntakeRequest): string {
 export type IntakeSource = 'erc' | 'manual';
 
 export function createIntakeService(db: Db, config: LifecycleConfig, publisher: Publisher, phoneHasher: PhoneHasher) {
-  async function summary(id: string): Promise<TaskSummary> {
-    const row = await findTaskSummary(db, id);
-    if (!row) throw notFound('Task');
-    return toTaskSummary(row, config);
-  }
+  const summary = (id: string) => loadTaskSummary(db, id, config);
 
   return {
     /**

@@ -3,7 +3,9 @@ import type { LifecycleConfig } from '../config.ts';
 import { AssessmentFields, PatientSex, TaskState, type TaskEventDto, type TaskSummary } from '../contracts/tasks.ts';
 import { Urgency } from '../contracts/reference.ts';
 import type { EventRow } from '../events/events.repository.ts';
-import type { TaskSummaryRow } from './tasks.repository.ts';
+import type { Executor } from '../audit/audit.repository.ts';
+import { notFound } from '../http/errors.ts';
+import { findTaskSummary, type TaskSummaryRow } from './tasks.repository.ts';
 
 const Source = z.enum(['erc', 'manual', 'import']);
 const OutcomeType = z.enum(['dispatch_unit', 'phone_advice', 'redirect', 'cancelled']);
@@ -62,4 +64,11 @@ export function toTaskEventDto(row: EventRow): TaskEventDto {
     actor: row.actor_name,
     data: typeof row.data === 'object' && row.data !== null && !Array.isArray(row.data) ? row.data : {},
   };
+}
+
+/** One task as the queue shows it, read after a change has committed; 404 when there is none. */
+export async function loadTaskSummary(db: Executor, id: string, config: LifecycleConfig): Promise<TaskSummary> {
+  const row = await findTaskSummary(db, id);
+  if (!row) throw notFound('Task');
+  return toTaskSummary(row, config);
 }

@@ -21,7 +21,7 @@ import { recordOutcome } from './close-task.ts';
 import { listDispatchRequestsForTask } from './dispatch.repository.ts';
 import { toDispatchRequestDto } from './dispatch-dto.ts';
 import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
-import { isStale, parseAssessment, toTaskEventDto, toTaskSummary } from './task-dto.ts';
+import { isStale, loadTaskSummary, parseAssessment, toTaskEventDto, toTaskSummary } from './task-dto.ts';
 import * as repo from './tasks.repository.ts';
 
 const OPEN_STATES: readonly TaskState[] = ['queued', 'in_assessment', 'callback_pending'];
@@ -32,11 +32,7 @@ function staleVersion(current: number): AppError {
 }
 
 export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher) {
-  async function summary(id: string): Promise<TaskSummary> {
-    const row = await repo.findTaskSummary(db, id);
-    if (!row) throw notFound('Task');
-    return toTaskSummary(row, config);
-  }
+  const summary = (id: string) => loadTaskSummary(db, id, config);
 
   async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
     const holder = task.claimed_by ? await repo.findActiveUser(trx, task.claimed_by) : undefined;

@@ -69,3 +69,24 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     },
   };
 }
+
+/**
+ * A request whose method is data (a route table row), through a cookie-keeping agent or a plain
+ * client (`request(url)`).
+ */
+export function requestFor(client: Agent | ReturnType<typeof request>, method: string, path: string): request.Test {
+  switch (method.toLowerCase()) {
+    case 'get':
+      return client.get(path);
+    case 'post':
+      return client.post(path);
+    case 'put':
+      return client.put(path);
+    case 'patch':
+      return client.patch(path);
+    case 'delete':
+      return client.delete(path);
+    default:
+      throw new Error(`no such method ${method}`);
+  }
+}

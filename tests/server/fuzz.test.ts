@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
-import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
+import { requestFor, startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 // Hostile input at the endpoints that take bodies: never a 500, never a partial write. Fixed seed
 // and bounded runs, so CI is repeatable; change FUZZ_SEED locally to explore.
@@ -110,11 +110,11 @@ describe('hostile input', () => {
 describe('every endpoint', () => {
   it('random bodies, queries and path parameters never cause a 500', async () => {
     const leader = await t.userWithRole('shift_leader');
-    const callers: Record<string, (method: string, path: string) => import('supertest').Test> = {
-      admin: (m, p) => (t.admin as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p),
-      clinical: (m, p) => (leader.agent as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p),
-      integration: (m, p) => (request(t.url) as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p).set('Authorization', `Bearer ${erc.key}`),
-      public: (m, p) => (request(t.url) as unknown as Record<string, (p: string) => import('supertest').Test>)[m]!(p),
+    const callers: Record<string, (method: string, path: string) => request.Test> = {
+      admin: (m, p) => requestFor(t.admin, m, p),
+      clinical: (m, p) => requestFor(leader.agent, m, p),
+      integration: (m, p) => requestFor(request(t.url), m, p).set('Authorization', `Bearer ${erc.key}`),
+      public: (m, p) => requestFor(request(t.url), m, p),
     };
     const routes = t.server.parts.routes.filter((r) => r.path !== '/api/auth/logout');
     const segment = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constantFrom('799', '%00', '..', 'ERC-1', '00000000-0000-4000-8000-000000000000'));

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/contracts/common.ts';
-import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
+import { requestFor, startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 type Who = Role | 'integration' | 'anonymous';
 const ALL_ROLES: Role[] = ['nurse', 'shift_leader', 'manager', 'admin'];
@@ -67,11 +67,9 @@ beforeAll(async () => {
   const key = (await t.admin.post('/api/integration-keys').send({ name: 'matrix' })).body.key as string;
   const agents = new Map<Role, Agent>();
   for (const role of ALL_ROLES) agents.set(role, role === 'admin' ? t.admin : (await t.userWithRole(role)).agent);
-  const call = (agent: request.SuperTest<request.Test> | Agent, method: string, path: string) =>
-    (agent as unknown as Record<string, (p: string) => request.Test>)[method.toLowerCase()]!(path);
-  for (const role of ALL_ROLES) callers.set(role, (m, p) => call(agents.get(role)!, m, p));
-  callers.set('anonymous', (m, p) => call(request(t.url), m, p));
-  callers.set('integration', (m, p) => call(request(t.url), m, p).set('Authorization', `Bearer ${key}`));
+  for (const role of ALL_ROLES) callers.set(role, (m, p) => requestFor(agents.get(role)!, m, p));
+  callers.set('anonymous', (m, p) => requestFor(request(t.url), m, p));
+  callers.set('integration', (m, p) => requestFor(request(t.url), m, p).set('Authorization', `Bearer ${key}`));
 });
 afterAll(() => t.close());
 

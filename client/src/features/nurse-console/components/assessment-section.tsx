@@ -156,43 +156,28 @@ export function AssessmentSection({ form, onChange, redFlags, readOnly, status, 
 
 function DraftStatusText({ status, onRetry }: { status: DraftStatus; onRetry(): void }) {
   const { t } = useTranslation();
-  switch (status.kind) {
-    case 'idle':
-      return null;
-    case 'unsent':
-      return (
-        <p className="draft-status" role="status" data-testid="draft-status">
-          {t('nurse.assessment.status.unsent')}
-        </p>
-      );
-    case 'saving':
-      return (
-        <p className="draft-status" role="status" data-testid="draft-status">
-          {t('nurse.assessment.status.saving')}
-        </p>
-      );
-    case 'saved':
-      return (
-        <p className="draft-status draft-status-ok" role="status" data-testid="draft-status">
-          {t('nurse.assessment.status.saved', { time: formatClock(new Date(status.at).toISOString(), currentLanguage()) })}
-        </p>
-      );
-    case 'invalid':
-      return (
-        <p className="draft-status draft-status-warn" role="status" data-testid="draft-status">
-          {t('nurse.assessment.status.invalid')}
-        </p>
-      );
-    case 'failed':
-      return (
-        <div className="draft-status draft-status-warn" role="status" data-testid="draft-status">
-          <span>{status.retryable ? t('nurse.assessment.status.offline') : `${t('nurse.assessment.status.failed')} ${nurseErrorText(status.error)}`}</span>{' '}
-          {status.retryable && (
-            <button type="button" className="button button-small" onClick={onRetry}>
-              {t('nurse.retry')}
-            </button>
-          )}
-        </div>
-      );
+  if (status.kind === 'idle') return null;
+  if (status.kind === 'failed') {
+    return (
+      <div className="draft-status draft-status-warn" role="status" data-testid="draft-status">
+        <span>{status.retryable ? t('nurse.assessment.status.offline') : `${t('nurse.assessment.status.failed')} ${nurseErrorText(status.error)}`}</span>{' '}
+        {status.retryable && (
+          <button type="button" className="button button-small" onClick={onRetry}>
+            {t('nurse.retry')}
+          </button>
+        )}
+      </div>
+    );
   }
+  const [tone, text] =
+    status.kind === 'saved'
+      ? [' draft-status-ok', t('nurse.assessment.status.saved', { time: formatClock(new Date(status.at).toISOString(), currentLanguage()) })]
+      : status.kind === 'invalid'
+        ? [' draft-status-warn', t('nurse.assessment.status.invalid')]
+        : ['', t(`nurse.assessment.status.${status.kind}`)];
+  return (
+    <p className={`draft-status${tone}`} role="status" data-testid="draft-status">
+      {text}
+    </p>
+  );
 }
