@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import type { Config } from './config.ts';
 import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import { requestLogger } from './logger.ts';
 import type { Publisher } from './realtime/publisher.ts';
 import { createAuthenticator } from './http/authenticator.ts';
@@ -46,6 +47,7 @@ export interface AppDeps {
   logger: Logger;
   publisher: Publisher;
   liveStats: LiveStatsService;
+  metrics: Metrics;
 }
 
 export interface AppParts {
@@ -55,8 +57,8 @@ export interface AppParts {
 }
 
 /** Builds the HTTP application; never listens, so tests can drive it directly. */
-export function createApp({ db, config, logger, publisher, liveStats }: AppDeps): AppParts {
-  const auth = createAuthService(db, config, publisher);
+export function createApp({ db, config, logger, publisher, liveStats, metrics }: AppDeps): AppParts {
+  const auth = createAuthService(db, config, publisher, metrics.login);
   const phoneHasher = createPhoneHasher(db, config.reports.phoneHashKey);
   startPhoneHashFill(db, phoneHasher, logger);
   const intake = createIntakeService(db, config.lifecycle, publisher, phoneHasher);

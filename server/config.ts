@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   STAFFING_TARGET_WAIT_SECONDS: int(60, 24 * 3600).default(1800),
   STAFFING_MAX_PROBABILITY: z.coerce.number().gt(0).lt(1).default(0.2),
   DEFAULT_HANDLING_MINUTES: z.coerce.number().gt(0).max(240).default(15),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: int(1, 65535).optional(),
 });
 
 export interface Config {
@@ -77,6 +79,11 @@ export interface Config {
     /** Used for the staffing estimate until tasks closed in the last 8 h give a measured mean. */
     readonly defaultHandlingMinutes: number;
   };
+  /**
+   * GET /metrics: on the API port only with the bearer token; on `port` (a listener of its own, for
+   * a network only Prometheus reaches) without one unless the token is set. Neither: not served.
+   */
+  readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
 }
 
 export interface ReportsConfig {
@@ -128,6 +135,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.SAFETY_MARGIN_MINUTES >= e.RESPONSE_LIMIT_MINUTES) {
     problems.push('SAFETY_MARGIN_MINUTES: must be less than RESPONSE_LIMIT_MINUTES');
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (the API port serves metrics only with METRICS_TOKEN)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -166,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       staffingMaxProbability: e.STAFFING_MAX_PROBABILITY,
       defaultHandlingMinutes: e.DEFAULT_HANDLING_MINUTES,
     }),
+    metrics: Object.freeze({ token: e.METRICS_TOKEN, port: e.METRICS_PORT }),
   });
 }
 

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { DbHandle } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { createApp, type AppParts } from './app.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createPublisher, rooms, type Publisher } from './realtime/publisher.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { createLiveStats, type LiveStatsService } from './stats/live-stats.service.ts';
@@ -13,6 +14,9 @@ export interface RunningServer {
   parts: AppParts;
   publisher: Publisher;
   liveStats: LiveStatsService;
+  metrics: Metrics;
+  /** With METRICS_PORT: the listener that serves only GET /metrics (not yet listening). */
+  metricsServer: http.Server | undefined;
   /** Stop accepting, let requests finish (up to `graceMs`), close sockets, then (unless told not to) the database. */
   shutdown(graceMs?: number, options?: { keepDb?: boolean }): Promise<void>;
 }
@@ -24,9 +28,12 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
   // attaches, so that Socket.IO keeps its own paths (/socket.io/, long-polling too) from Express.
   let parts: AppParts | undefined;
   let liveStats: LiveStatsService | undefined;
+  let metrics: Metrics | undefined;
   const httpServer = http.createServer((req, res) => {
-    if (parts) parts.app(req, res);
-    else res.writeHead(503).end();
+    if (metrics?.serve(req, res, true)) return;
+    if (!parts) return void res.writeHead(503).end();
+    metrics?.observeRequest(req, res);
+    parts.app(req, res);
   });
   // Longer than a load balancer's idle timeout (commonly 60 s), so the balancer, not this node,
   // closes idle keep-alive connections: no request is sent down a socket the node just closed.
@@ -57,9 +64,24 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
     logger,
   );
   await liveStats.start();
-  const publisher = createPublisher(io, () => liveStats.notify());
-  parts = createApp({ db: handle.db, config, logger, publisher, liveStats });
-  const scheduler = config.scheduler.enabled ? startScheduler(handle.db, publisher, config, logger) : undefined;
+  metrics = createMetrics(config, {
+    db: handle.db,
+    ...(handle.poolStats ? { pool: handle.poolStats } : {}),
+    socketsByRole() {
+      const counts = new Map<string, number>();
+      for (const socket of io.of('/').sockets.values()) counts.set(socket.data.user.role, (counts.get(socket.data.user.role) ?? 0) + 1);
+      return counts;
+    },
+  });
+  const publisher = metrics.instrument(createPublisher(io, () => liveStats.notify()));
+  parts = createApp({ db: handle.db, config, logger, publisher, liveStats, metrics });
+  const scheduler = config.scheduler.enabled ? startScheduler(handle.db, publisher, config, logger, metrics.schedulerRule) : undefined;
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : http.createServer((req, res) => {
+          if (!metrics.serve(req, res, false)) res.writeHead(404).end();
+        });
 
   let closing: Promise<void> | undefined;
   return {
@@ -67,9 +89,12 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
     parts,
     publisher,
     liveStats,
+    metrics,
+    metricsServer,
     shutdown(graceMs = 10_000, options = {}) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        metricsServer?.close();
         httpServer.closeIdleConnections();
         io.disconnectSockets(true);
         const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);

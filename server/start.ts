@@ -35,6 +35,12 @@ export async function startConsole(config: Config): Promise<{ server: RunningSer
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, host: config.host }, `console listening on http://localhost:${port}`);
+  const { metricsServer } = server;
+  if (metricsServer && config.metrics.port !== undefined) {
+    const metricsPort = config.metrics.port;
+    await new Promise<void>((resolve) => metricsServer.listen(metricsPort, config.host, resolve));
+    logger.info({ port: metricsPort }, 'metrics on GET /metrics');
+  }
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -5,6 +5,7 @@ import type { Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import type { AnonymousActor, IntegrationActor, RequestContext, UserActor } from '../http/actor.ts';
 import { AppError } from '../http/errors.ts';
+import type { LoginObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { findUserByUsername, lockUserById, recordFailedLogin, recordSuccessfulLogin } from '../users/users.repository.ts';
 import { findActiveKeyByHash, touchKey } from '../integration-keys/integration-keys.repository.ts';
@@ -24,7 +25,7 @@ function lockedError(lockedUntil: Date, failedLogins: number, lockAfter: number)
     : new AppError(429, 'LOGIN_THROTTLED', `Too many failed logins: wait ${retryAfterSeconds} s before trying again.`, { retryAfterSeconds });
 }
 
-export function createAuthService(db: Db, config: Config, publisher: Publisher) {
+export function createAuthService(db: Db, config: Config, publisher: Publisher, observe: LoginObserver) {
   return {
     /**
      * Checks the password and opens a new server-side session. The caller's previous session, if
@@ -35,6 +36,7 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher) 
       const user = await findUserByUsername(db, input.username.toLowerCase());
       if (user?.locked_until && user.locked_until > new Date()) {
         await insertAudit(db, ANONYMOUS, ctx, { action: 'auth.login_refused', targetType: 'user', targetId: user.id, details: { username: user.username, reason: 'locked' } });
+        observe.failed(user.failed_logins >= config.login.lockAfter ? 'locked' : 'throttled');
         throw lockedError(user.locked_until, user.failed_logins, config.login.lockAfter);
       }
       const valid = await verifyPassword(user?.password_hash, input.password);
@@ -48,7 +50,9 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher) 
           });
           return result;
         });
+        observe.failed('invalid_credentials');
         if (counted?.locked_until && counted.failed_logins >= config.login.lockAfter) {
+          observe.lockedOut();
           throw lockedError(counted.locked_until, counted.failed_logins, config.login.lockAfter);
         }
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.');

@@ -16,6 +16,8 @@ export interface DbHandle {
   kind: 'postgres' | 'pglite';
   /** PostgreSQL only: a small pool of its own for the Socket.IO adapter's LISTEN connection. */
   pubsubPool?: pg.Pool;
+  /** PostgreSQL only: the request pool's connections, for the metrics. */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
       db,
       kind: 'postgres',
       pubsubPool,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       async close() {
         await db.destroy();
         await pubsubPool.end();

@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/create-db.ts';
 import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
 import { NO_REQUEST, SYSTEM } from '../http/actor.ts';
 import type { Logger } from '../logger.ts';
+import type { RuleObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { deleteIdleSessions } from '../auth/session.repository.ts';
 import { findTaskHead } from './tasks.repository.ts';
@@ -119,7 +120,7 @@ type Rule = (trx: Trx, changes: ChangeRecorder) => Promise<number>;
  * Flags (due, stale, breach, unacknowledged) do not move the task's version: they change nothing a
  * nurse edits, so they must not turn her next save into a STALE_VERSION.
  */
-export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig: Config): Promise<TickResult> {
+export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig: Config, observe: RuleObserver = () => undefined): Promise<TickResult> {
   const config = fullConfig.lifecycle;
   const rules: [keyof Omit<TickResult, 'ran'>, Rule][] = [
     ['escalated', (trx, changes) => escalateNearDeadline(trx, changes, config)],
@@ -130,19 +131,27 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
   ];
   const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, idleSessionsEnded: 0 };
   for (const [index, [name, rule]] of rules.entries()) {
+    const start = performance.now();
+    let held = false;
     result[name] = await runTaskTransaction(db, publisher, SYSTEM, NO_REQUEST, async (trx, changes) => {
-      if (!(await tryLock(trx, index))) return 0;
+      held = await tryLock(trx, index);
+      if (!held) return 0;
       result.ran = true;
       return rule(trx, changes);
     });
+    observe(name, (performance.now() - start) / 1000, held);
   }
+  const start = performance.now();
+  let held = false;
   result.idleSessionsEnded = await db.transaction().execute(async (trx) => {
-    if (!(await tryLock(trx, rules.length))) return 0;
+    held = await tryLock(trx, rules.length);
+    if (!held) return 0;
     await trx.deleteFrom('idempotency_record').where('created_at', '<', sql<Date>`now() - interval '24 hours'`).execute();
     const ended = await deleteIdleSessions(trx, fullConfig.session.idleMinutes);
     publisher.sessionsEnded(ended, 'idle');
     return ended.length;
   });
+  observe('idleSessionsEnded', (performance.now() - start) / 1000, held);
   return result;
 }
 
@@ -152,11 +161,11 @@ async function tryLock(trx: Trx, rule: number): Promise<boolean> {
 }
 
 /** Runs ticks on an interval until stopped; a slow tick delays the next, a failed one is logged and retried. */
-export function startScheduler(db: Db, publisher: Publisher, config: Config, logger: Logger): { stop(): Promise<void> } {
+export function startScheduler(db: Db, publisher: Publisher, config: Config, logger: Logger, observe: RuleObserver): { stop(): Promise<void> } {
   let current: Promise<void> | undefined;
   const tick = async () => {
     try {
-      const result = await runSchedulerTick(db, publisher, config);
+      const result = await runSchedulerTick(db, publisher, config, observe);
       const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.idleSessionsEnded;
       if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
     } catch (err) {
