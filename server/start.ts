@@ -1,3 +1,4 @@
+import { refuseIfServed, serveSnapshots } from './backup/pglite-backup.ts';
 import type { Config } from './config.ts';
 import { createDb } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -11,6 +12,7 @@ import { ensureFirstAdmin } from './users/first-admin.ts';
  */
 export async function startConsole(config: Config): Promise<{ server: RunningServer; url: string; logger: Logger }> {
   const logger = createLogger(config.logLevel);
+  if (config.database.kind === 'pglite') await refuseIfServed(config.database.dataDir);
   const handle = await createDb(config.database);
   const applied = await migrateToLatest(handle.db);
   logger.info({ database: handle.kind, applied }, 'database ready');
@@ -31,6 +33,8 @@ export async function startConsole(config: Config): Promise<{ server: RunningSer
   }
 
   const server = await createServer(handle, config, logger);
+  // npm run backup reaches the embedded database through this process (only one may open it).
+  const backups = config.database.kind === 'pglite' ? await serveSnapshots(handle, config.database.dataDir, logger) : undefined;
   await new Promise<void>((resolve) => server.httpServer.listen(config.port, config.host, resolve));
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -44,13 +48,15 @@ export async function startConsole(config: Config): Promise<{ server: RunningSer
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    server.shutdown().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    Promise.resolve(backups?.close())
+      .then(() => server.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -18,6 +18,12 @@ export interface DbHandle {
   pubsubPool?: pg.Pool;
   /** PostgreSQL only: the request pool's connections, for the metrics. */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /**
+   * PGlite only: a gzipped tarball of the data directory. PGlite takes it under its query lock, so
+   * no statement writes meanwhile: a crash-consistent copy that recovers like after a power cut
+   * (every committed transaction in, any open one rolled back).
+   */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -61,5 +67,5 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
   }
   const pglite = target.kind === 'pglite' ? await PGlite.create(target.dataDir) : target.pglite;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', snapshot: () => pglite.dumpDataDir('gzip'), close: () => db.destroy() };
 }
