@@ -95,7 +95,8 @@ async function openDirectory<T>(dataDir: string, work: (pglite: PGlite) => Promi
   }
 }
 
-function hasFiles(dir: string): boolean {
+/** True when the folder exists and holds anything (a database, or what restore must not overwrite). */
+export function hasFiles(dir: string): boolean {
   return existsSync(dir) && readdirSync(dir).length > 0;
 }
 

@@ -123,7 +123,7 @@ describe.skipIf(onPostgres())('backup and restore of the embedded database', () 
     } finally {
       await node?.stop();
     }
-  });
+  }, 180_000);
 
   it('refuses to restore over a database folder unless told to; refuses while the server runs', async () => {
     expect(existsSync(dataDir)).toBe(true);
@@ -144,5 +144,5 @@ describe.skipIf(onPostgres())('backup and restore of the embedded database', () 
     const offline = path.join(dir, 'offline.tar.gz');
     expect((await cli('backup', offline)).out).toContain('taken by reading the folder');
     expect((await cli('backup', offline)).out).toContain('exists');
-  });
+  }, 180_000);
 });
