@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 
@@ -51,4 +51,13 @@ export async function startNodeProcess(env: Record<string, string>): Promise<Nod
       await exited;
     },
   };
+}
+
+/** Runs one of the npm scripts' programs (server/cli/NAME.ts) as an operator would: exit code and output. */
+export function runCliProgram(name: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', `server/cli/${name}.ts`, ...args], { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, out: stdout + stderr });
+    });
+  });
 }

@@ -1,29 +1,20 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { intakeBody } from '../factories/tasks.ts';
 import { onPostgres } from '../helpers/test-db.ts';
-import { startNodeProcess, type NodeProcess } from '../helpers/node-process.ts';
+import { runCliProgram, startNodeProcess, type NodeProcess } from '../helpers/node-process.ts';
 
-const run = promisify(execFile);
 const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dtc-bk-'));
 const dataDir = path.join(dir, 'data');
 const backupFile = path.join(dir, 'backup.tar.gz');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs an npm script's program as the operator would, against DATA_DIR. */
-function cli(script: 'backup' | 'restore', ...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], { env: { PATH: process.env.PATH, DATA_DIR: dataDir } }).then(
-    ({ stdout }) => ({ code: 0, out: stdout }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
-  );
-}
+const cli = (script: 'backup' | 'restore', ...args: string[]) => runCliProgram(script, args, { DATA_DIR: dataDir });
 
 async function admin(url: string) {
   const agent = request.agent(url);
@@ -132,6 +123,8 @@ describe.skipIf(onPostgres())('backup and restore of the embedded database', () 
     expect(refused.out).toContain('is not empty');
     const node = await startNodeProcess({ DATA_DIR: dataDir });
     try {
+      // Nor may a second console open the folder.
+      await expect(startNodeProcess({ DATA_DIR: dataDir })).rejects.toThrow('A console process serves');
       const running = await cli('restore', backupFile, '--force');
       expect(running.code).toBe(1);
       expect(running.out).toContain('A console process serves');

@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { intakeBody } from '../factories/tasks.ts';
 import { onPostgres } from '../helpers/test-db.ts';
-import { startNodeProcess, type NodeProcess } from '../helpers/node-process.ts';
+import { runCliProgram, startNodeProcess, type NodeProcess } from '../helpers/node-process.ts';
 
-const run = promisify(execFile);
 const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 const NURSE = { username: 'nea', password: 'nurse-password-1234' };
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dtc-m2p-'));
@@ -45,12 +41,7 @@ afterAll(async () => {
   if (onPostgres()) await onAdmin((c) => c.query(`drop database if exists ${dbName} with (force)`));
 });
 
-function migrateToPostgres(url: string) {
-  return run(process.execPath, ['--import', 'tsx', 'server/cli/migrate-to-postgres.ts', url], { env: { PATH: process.env.PATH, DATA_DIR: dataDir } }).then(
-    ({ stdout }) => ({ code: 0, out: stdout }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
-  );
-}
+const migrateToPostgres = (url: string) => runCliProgram('migrate-to-postgres', [url], { DATA_DIR: dataDir });
 
 // Every row of every table, as text in one time zone, so both sides compare exactly.
 const CONTENTS = `select c.relname as "table",
