@@ -42,7 +42,10 @@ export async function startConsole(config: Config): Promise<{ server: RunningSer
   const { metricsServer } = server;
   if (metricsServer && config.metrics.port !== undefined) {
     const metricsPort = config.metrics.port;
-    await new Promise<void>((resolve) => metricsServer.listen(metricsPort, config.host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(metricsPort, config.host, resolve);
+    });
     logger.info({ port: metricsPort }, 'metrics on GET /metrics');
   }
 

@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 
 export interface NodeProcess {
   url: string;
@@ -11,35 +10,37 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
-/** Starts `node server/main.ts` as its own process and resolves with its URL once /readyz answers 200. */
+/**
+ * Starts `node server/main.ts` as its own process and resolves with its URL once /readyz answers 200.
+ * The process picks its own port (PORT=0) and the URL comes from its "listening" log line: a port
+ * chosen here and freed before the child binds it could be taken meanwhile by another test file's
+ * server, whose /readyz would then answer for a child that never started.
+ */
 export async function startNodeProcess(env: Record<string, string>): Promise<NodeProcess> {
-  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_PASSWORD: 'admin-password-for-tests', ...env },
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', ADMIN_PASSWORD: 'admin-password-for-tests', ...env, PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Keep reading, or a full pipe would block the server's logging and with it the server.
   let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  let port: string | undefined;
+  const keep = (d: Buffer) => {
+    const text = d.toString();
+    port ??= /console listening on http:\/\/localhost:(\d+)/.exec(output.slice(-200) + text)?.[1];
+    output = (output + text).slice(-4000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Creating a new embedded database takes several seconds, far more on a loaded machine.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`node exited with ${child.exitCode}: ${output}`);
     if (Date.now() > deadline) throw new Error(`node did not become ready: ${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = port !== undefined && (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false));
     if (ready) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     child,
