@@ -26,7 +26,6 @@ export interface MetricsSources {
 }
 
 export interface Metrics {
-  registry: Registry;
   login: LoginObserver;
   schedulerRule: RuleObserver;
   /** Wraps the publisher: counts committed events and times their hand-over to Socket.IO. */
@@ -176,7 +175,6 @@ export function createMetrics(config: Config, sources: MetricsSources): Metrics 
   }
 
   return {
-    registry,
     login: {
       failed: (reason) => loginFailures.inc({ reason }),
       lockedOut: () => lockouts.inc(),
