@@ -3,7 +3,7 @@ import { defineRoute, type Reply, type RouteDef } from '../http/route.ts';
 import { reportFileName, reportToCsv } from './report-csv.ts';
 import type { ReportsService } from './reports.service.ts';
 
-const READERS = { kind: 'session', roles: ['manager', 'shift_leader', 'admin'] } as const;
+const READERS = { kind: 'session', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] } as const;
 
 export function reportsRoutes(reports: ReportsService): RouteDef[] {
   return [

@@ -24,6 +24,7 @@ export const en: Messages = {
     shift_leader: 'Shift leader',
     manager: 'Manager',
     admin: 'Administrator',
+    medical_director: 'Medical director',
   },
   nav: {
     nurse: 'Nurse console',

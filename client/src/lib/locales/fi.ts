@@ -23,6 +23,7 @@ export const fi = {
     shift_leader: 'Vuorovastaava',
     manager: 'Esihenkilö',
     admin: 'Pääkäyttäjä',
+    medical_director: 'Ensihoidon vastuulääkäri',
   },
   nav: {
     nurse: 'Hoitajan konsoli',

@@ -24,6 +24,7 @@ export const sv: Messages = {
     shift_leader: 'Skiftansvarig',
     manager: 'Chef',
     admin: 'Administratör',
+    medical_director: 'Ansvarig läkare inom prehospital akutsjukvård',
   },
   nav: {
     nurse: 'Sjukskötarkonsol',
