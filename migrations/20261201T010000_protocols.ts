@@ -40,7 +40,8 @@ const painScore = (above: number, disposition: string): Question => ({
   floors: [{ when: { above }, disposition, reason: l(`Kipu yli ${above}/10`, `Smärta över ${above}/10`, `Pain above ${above}/10`), hard: false }],
 });
 
-// The red flags that were checkboxes until now, as questions with a hard "unit" floor.
+// The red flags that were checkboxes until now, as questions with a hard "unit" floor. Other
+// serious findings (cannot get up, long lie) raise the level but allow a documented override.
 const CHEST_PAIN = l('Rintakipu', 'Bröstsmärta', 'Chest pain');
 const BREATHING = l('Hengitysvaikeus', 'Andningssvårigheter', 'Breathing difficulty');
 const CONSCIOUSNESS = l('Tajunnan tason muutos tai uusi sekavuus', 'Förändrad medvetandegrad eller ny förvirring', 'Altered consciousness or new confusion');
@@ -94,7 +95,7 @@ const EXAMPLES: { id: string; generic: boolean; codes: string[]; content: Return
     generic: false,
     codes: ['745'],
     content: content(l('Kaatuminen (ESIMERKKI)', 'Fall (EXEMPEL)', 'Fall (EXAMPLE)'), [
-      redFlag('cannot_get_up', l('Ei pääse ylös tai kävele kuten ennen', 'Kommer inte upp eller kan inte gå som förut', 'Cannot get up or walk as before')),
+      raises('cannot_get_up', l('Ei pääse ylös tai kävele kuten ennen', 'Kommer inte upp eller kan inte gå som förut', 'Cannot get up or walk as before'), 'unit'),
       redFlag('new_confusion', l('Uusi sekavuus', 'Ny förvirring', 'New confusion')),
       redFlag('head_injury_anticoagulant', l('Lyönyt päänsä ja käyttää verenohennuslääkettä', 'Slagit huvudet och tar blodförtunnande', 'Hit the head and takes blood thinners')),
       redFlag('chest_pain_or_faint', l('Rintakipu tai pyörtyminen ennen kaatumista', 'Bröstsmärta eller svimning före fallet', 'Chest pain or fainting before the fall')),
@@ -112,7 +113,7 @@ const EXAMPLES: { id: string; generic: boolean; codes: string[]; content: Return
       redFlag('new_confusion', l('Uusi sekavuus', 'Ny förvirring', 'New confusion')),
       redFlag('breathing_difficulty', BREATHING),
       redFlag('chest_pain', CHEST_PAIN),
-      redFlag('cannot_get_up', l('Ei pääse ylös tai kävele kuten ennen', 'Kommer inte upp eller kan inte gå som förut', 'Cannot get up or walk as before')),
+      raises('cannot_get_up', l('Ei pääse ylös tai kävele kuten ennen', 'Kommer inte upp eller kan inte gå som förut', 'Cannot get up or walk as before'), 'unit'),
       raises('fever_chills', l('Kuume ja vilunväristykset', 'Feber och frossa', 'Fever with chills'), 'health_centre_today'),
       raises('drinking_poorly', l('Juo tai syö huonosti yli vuorokauden', 'Dricker eller äter dåligt över ett dygn', 'Drinking or eating poorly for over a day'), 'home_hospital'),
       raises('needs_help_at_home', l('Tarvitsee apua kotona pärjäämiseen', 'Behöver hjälp att klara sig hemma', 'Needs help to manage at home'), 'home_care'),

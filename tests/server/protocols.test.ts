@@ -145,7 +145,7 @@ describe('outcomes against the recommendation', () => {
   });
 
   it('a red-flag floor is hard: advice is refused even with an override reason (RED_FLAG_REQUIRES_DISPATCH)', async () => {
-    const { taskId, version: v, protocolVersion } = await assessed({ cannot_get_up: true });
+    const { taskId, version: v, protocolVersion } = await assessed({ new_confusion: true, cannot_get_up: true });
     const res = await nurse.post(`/api/tasks/${taskId}/outcome`).send({
       version: v,
       ...advice(),
@@ -153,9 +153,18 @@ describe('outcomes against the recommendation', () => {
       adviceGiven: { adviceId: 'self_care_112', version: protocolVersion, language: 'fi', understood: true },
     });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatchObject({ code: 'RED_FLAG_REQUIRES_DISPATCH', details: { redFlags: ['cannot_get_up'], required: 'unit' } });
+    expect(res.body.error).toMatchObject({ code: 'RED_FLAG_REQUIRES_DISPATCH', details: { redFlags: ['new_confusion'], required: 'unit' } });
     const unit = await nurse.post(`/api/tasks/${taskId}/outcome`).send({ version: v, type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'red_flag' });
     expect(unit.status).toBe(200);
+  });
+
+  it('"cannot get up" sets a unit floor that a documented override may go below', async () => {
+    const { taskId, version: v, protocolVersion } = await assessed({ cannot_get_up: true });
+    const adviceGiven = { adviceId: 'self_care_112', version: protocolVersion, language: 'fi', understood: true };
+    const bare = await nurse.post(`/api/tasks/${taskId}/outcome`).send({ version: v, ...advice(), adviceGiven });
+    expect(bare.body.error).toMatchObject({ code: 'OVERRIDE_REASON_REQUIRED', details: { recommended: 'unit' } });
+    const ok = await nurse.post(`/api/tasks/${taskId}/outcome`).send({ version: v, ...advice(), adviceGiven, override: { reason: 'clinical_judgement', note: 'Got up with help meanwhile' } });
+    expect(ok.status).toBe(200);
   });
 
   it('a more acute choice needs no reason', async () => {
@@ -180,7 +189,7 @@ describe('outcomes against the recommendation', () => {
   });
 
   it('an amendment is checked the same way', async () => {
-    const { taskId, version: v } = await assessed({ cannot_get_up: true });
+    const { taskId, version: v } = await assessed({ new_confusion: true });
     await nurse.post(`/api/tasks/${taskId}/outcome`).send({ version: v, type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'red_flag' });
     const amend = await nurse.post(`/api/tasks/${taskId}/outcome/amendments`).send({ version: await version(taskId), reason: 'Patient declined', outcome: advice() });
     expect(amend.status).toBe(422);

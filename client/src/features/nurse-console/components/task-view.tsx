@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
 import type { CallResult, TaskDetail } from '../../../../../server/contracts/tasks.ts';
@@ -10,7 +10,12 @@ import { recordCallAttempt, recordOutcome, releaseTask } from '../api/nurse-api.
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { useTaskDraft } from '../hooks/use-task-draft.ts';
 import { holds, type TaskView as TaskViewState } from '../hooks/use-task-view.ts';
-import { outcomeFromForm, type OutcomeField } from '../utils/outcome-form.ts';
+import { OutcomeDecision } from '../../protocols/components/outcome-decision.tsx';
+import { ProtocolPanel } from '../../protocols/components/protocol-panel.tsx';
+import { useTaskProtocol } from '../../protocols/hooks/use-task-protocol.ts';
+import { outcomeForDisposition, type DecisionField } from '../../protocols/utils/decision.ts';
+import { assessmentFromForm } from '../utils/assessment-form.ts';
+import { outcomeFromForm, withPreselection, type OutcomeField } from '../utils/outcome-form.ts';
 import { fieldIssues, nurseErrorText, taskName } from '../utils/task-text.ts';
 import { ActionError } from './action-error.tsx';
 import { AssessmentSection } from './assessment-section.tsx';
@@ -62,7 +67,29 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
   const [draftBlocked, setDraftBlocked] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const escalated = task.escalatedAt !== null;
-  const redFlagCount = canEdit ? draft.assessment.redFlags.length : (task.assessment?.redFlags.length ?? 0);
+
+  // Decision support (features/protocols): the protocol panel, the live recommendation, and the
+  // outcome's override and advice fields. The outcome follows the recommendation until the nurse picks one.
+  const vitals = useMemo(() => {
+    const parsed = assessmentFromForm(draft.assessment);
+    return parsed.ok ? parsed.value.vitals : {};
+  }, [draft.assessment]);
+  const protocol = useTaskProtocol(task, draft.assessment.protocol, vitals, language);
+  const [decisionMissing, setDecisionMissing] = useState<DecisionField[]>([]);
+  const preselected = useRef<string>('');
+  const recommended = protocol.recommendation?.disposition ?? null;
+  const { outcome: outcomeForm, setOutcome } = draft;
+  useEffect(() => {
+    const pick = recommended && canEdit ? outcomeForDisposition(protocol.ladder, recommended) : null;
+    const shown = JSON.stringify([outcomeForm.type, outcomeForm.urgency, outcomeForm.target]);
+    if (!pick || (outcomeForm.type !== '' && shown !== preselected.current)) return;
+    const next = withPreselection(outcomeForm, pick);
+    preselected.current = JSON.stringify([next.type, next.urgency, next.target]);
+    if (shown !== preselected.current) setOutcome(next);
+  }, [recommended, canEdit, protocol.ladder, outcomeForm, setOutcome]);
+  const chosenOutcome = draft.outcome.type ? { type: draft.outcome.type, urgency: draft.outcome.urgency, target: draft.outcome.target, advice: draft.outcome.advice } : null;
+
+  const redFlagCount = (canEdit ? draft.assessment.redFlags.length : (task.assessment?.redFlags.length ?? 0)) + protocol.hardDispatchFloors;
   const name = taskName(task, language);
   const claimable = task.state === 'queued' || task.state === 'callback_pending';
 
@@ -108,13 +135,20 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
       return;
     }
     setMissing([]);
+    const extras = protocol.extrasFor(parsed.value);
+    if (!extras.ok) {
+      setDecisionMissing(extras.missing);
+      document.getElementById(`decision-${extras.missing[0]}`)?.focus();
+      return;
+    }
+    setDecisionMissing([]);
     outcomeAction.clear();
     // The server decides on the saved assessment (its red flags): save it first, then send that version.
     const saved = await draft.flush();
     setDraftBlocked(!saved);
     if (!saved) return;
     const version = view.version();
-    const outcome = parsed.value;
+    const outcome = { ...parsed.value, ...extras.value };
     await outcomeAction.run(
       (key) => view.change(recordOutcome(task.id, version, outcome, key)),
       () => {
@@ -260,6 +294,7 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
       </section>
 
       <AssessmentSection form={draft.assessment} onChange={draft.setAssessment} redFlags={redFlags} readOnly={!canEdit} status={draft.status} onRetrySave={() => void draft.flush()} />
+      <ProtocolPanel protocol={protocol} form={draft.assessment.protocol} onChange={(p) => draft.setAssessment({ ...draft.assessment, protocol: p })} readOnly={!canEdit} />
 
       {canEdit && (
         <>
@@ -272,7 +307,9 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
             serverIssues={fieldIssues(outcomeAction.error)}
             busy={outcomeAction.busy}
             onSubmit={() => void submitOutcome()}
-          />
+          >
+            <OutcomeDecision protocol={protocol} outcome={chosenOutcome} missing={decisionMissing} />
+          </OutcomePanel>
           {draftBlocked && draft.status.kind !== 'saved' && (
             <p className="message message-error" role="alert">
               {t('nurse.outcome.saveFirst')} {draft.status.kind === 'failed' ? nurseErrorText(draft.status.error) : ''}
