@@ -29,11 +29,14 @@ export function relabelDisposition(id: string, labels: DispositionDto['labels'])
   return api(`/api/reference/dispositions/${encodeURIComponent(id)}`, { method: 'PUT', body: { labels } });
 }
 
-export async function createProtocol(body: CreateProtocolRequest): Promise<ProtocolDetail> {
+/** Content typed by a person goes to the server as it is: the server validates it and names each problem's path. */
+type WithTypedContent<T> = Omit<T, 'content'> & { content: unknown };
+
+export async function createProtocol(body: WithTypedContent<CreateProtocolRequest>): Promise<ProtocolDetail> {
   return (await api<{ protocol: ProtocolDetail }>('/api/protocols', { method: 'POST', body })).protocol;
 }
 
-export async function saveDraft(id: string, body: PutDraftRequest): Promise<ProtocolDetail> {
+export async function saveDraft(id: string, body: WithTypedContent<PutDraftRequest>): Promise<ProtocolDetail> {
   return (await api<{ protocol: ProtocolDetail }>(`${protocolPath(id)}/draft`, { method: 'PUT', body })).protocol;
 }
 
