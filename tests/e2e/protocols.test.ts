@@ -136,4 +136,43 @@ describe('decision support in Chromium', () => {
     expect(detail.assessment?.protocol?.answers).toEqual([{ questionId: 'cannot_get_up', value: true, answeredAt: expect.any(String) }]);
     expect(problems).toEqual([]);
   });
+
+  it('the medical director drafts and approves a new version in the library; it is used from then on', async () => {
+    const page = await openPage(DIRECTOR.username, DIRECTOR.password, 'Raportit');
+    await page.getByTestId('nav-protocols').click();
+    await page.getByRole('heading', { level: 1, name: 'Protokollakirjasto' }).waitFor({ timeout: WAIT_MS });
+    await expectTextContaining(page.getByTestId('example-banner'), 'Esimerkkisisältö');
+    // Only an admin relabels the ladder.
+    expect(await page.getByTestId('ladder').count()).toBe(0);
+    await page.getByTestId('protocol-row-fall').getByRole('button', { name: 'Avaa' }).click();
+    const editor = page.getByTestId('protocol-editor');
+    await expectTextContaining(editor.getByTestId('version-1'), 'hyväksytty');
+    const content = editor.getByLabel('Luonnoksen sisältö (JSON)', { exact: true });
+    const json = JSON.parse(await content.inputValue()) as { title: { fi: string } };
+    json.title.fi = 'Kaatuminen (alueen versio)';
+    await content.fill('{ not json');
+    await editor.getByRole('button', { name: 'Tallenna luonnos' }).click();
+    await expectText(editor.getByRole('alert'), 'Sisältö ei ole kelvollista JSONia.');
+    await content.fill(JSON.stringify(json, null, 2));
+    await editor.getByRole('button', { name: 'Tallenna luonnos' }).click();
+    await expectTextContaining(editor.getByTestId('version-2'), 'luonnos');
+    await editor.getByRole('button', { name: 'Hyväksy versio 2' }).click();
+    await expectTextContaining(editor.getByTestId('version-2'), `hyväksytty · 8 kysymystä · Hyväksyjä: ${DIRECTOR.displayName}`);
+    await expectTextContaining(editor.getByTestId('version-1'), 'poistunut');
+    const list = (await (await fetch(`${baseUrl}/api/protocols`, { headers: { Cookie: nurseCookie } })).json()) as { protocols: { id: string; approvedVersion: number; example: boolean }[] };
+    expect(list.protocols.find((p) => p.id === 'fall')).toMatchObject({ approvedVersion: 2, example: false });
+    expect(problems).toEqual([]);
+  });
+
+  it('an admin relabels a rung of the ladder', async () => {
+    const page = await openPage('admin', ADMIN_PASSWORD, 'Raportit');
+    await page.goto(`${baseUrl}/protocols`);
+    const rung = page.getByTestId('rung-home_care');
+    await rung.getByLabel('fi', { exact: true }).fill('Kotihoito (alue)');
+    await rung.getByRole('button', { name: 'Tallenna nimet' }).click();
+    await expectText(rung.getByRole('status'), 'Tallennettu.');
+    const ladder = (await (await fetch(`${baseUrl}/api/reference/dispositions`, { headers: { Cookie: nurseCookie } })).json()) as { dispositions: { id: string; labels: { fi: string } }[] };
+    expect(ladder.dispositions.find((d) => d.id === 'home_care')?.labels.fi).toBe('Kotihoito (alue)');
+    expect(problems).toEqual([]);
+  });
 });
