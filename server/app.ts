@@ -33,6 +33,7 @@ import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { createTasksService } from './tasks/tasks.service.ts';
 import { integrationKeysRoutes } from './integration-keys/integration-keys.routes.ts';
 import { createIntegrationKeysService } from './integration-keys/integration-keys.service.ts';
+import { createProtocolReportService } from './protocols/protocol-report.service.ts';
 import { protocolsRoutes } from './protocols/protocols.routes.ts';
 import { createProtocolsService } from './protocols/protocols.service.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
@@ -70,7 +71,7 @@ export function createApp({ db, config, logger, publisher, liveStats }: AppDeps)
     ...integrationKeysRoutes(createIntegrationKeysService(db)),
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db)),
-    ...protocolsRoutes(createProtocolsService(db)),
+    ...protocolsRoutes(createProtocolsService(db), createProtocolReportService(db, config.reports)),
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
     ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
     ...eventsRoutes(db),

@@ -12,7 +12,9 @@ import {
   PutDispositionLabelsRequest,
   PutDraftRequest,
 } from '../contracts/protocols.ts';
-import { defineRoute, type RouteDef } from '../http/route.ts';
+import { ProtocolReport, ProtocolReportCsv, ProtocolReportQuery } from '../contracts/protocol-report.ts';
+import { defineRoute, type Reply, type RouteDef } from '../http/route.ts';
+import { protocolReportToCsv, type ProtocolReportService } from './protocol-report.service.ts';
 import type { ProtocolsService } from './protocols.service.ts';
 
 /** Who works with or answers for the clinical content. */
@@ -22,8 +24,39 @@ const DIRECTOR = { kind: 'session', roles: ['medical_director'] } as const;
 
 const invalid = { description: 'VALIDATION_FAILED naming the path (unknown disposition, duplicate id, floor that cannot match)' };
 
-export function protocolsRoutes(protocols: ProtocolsService): RouteDef[] {
+export function protocolsRoutes(protocols: ProtocolsService, report: ProtocolReportService): RouteDef[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/reports/protocols',
+      summary: 'Monthly decision-support figures per protocol: recommended vs chosen, overrides with reasons, advice recorded',
+      tag: 'reports',
+      access: { kind: 'session', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] },
+      query: ProtocolReportQuery,
+      responses: {
+        200: {
+          description:
+            'JSON, or CSV (format=csv or Accept: text/csv). Months by intake time in Europe/Helsinki; a protocol (or nurse) with fewer ' +
+            'assessed tasks in a month than minGroupSize shows its counts as "<minGroupSize>" and its rates as null. `nurses` only for managers and the medical director.',
+          schema: ProtocolReport.or(ProtocolReportCsv),
+        },
+        422: { description: 'VALIDATION_FAILED: bad month, to before from, or more than 120 months' },
+      },
+      async handle({ query, req, actor }): Promise<Reply> {
+        const body = await report.monthly(query, actor.role);
+        const csv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+        if (!csv) return { status: 200, body, headers: { 'Cache-Control': 'no-store' } };
+        return {
+          status: 200,
+          body: protocolReportToCsv(body),
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="d-task-protocol-report_${body.from}_${body.to}.csv"`,
+            'Cache-Control': 'no-store',
+          },
+        };
+      },
+    }),
     defineRoute({
       method: 'get',
       path: '/api/reference/dispositions',

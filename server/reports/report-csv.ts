@@ -26,13 +26,13 @@ const COLUMNS: [string, (c: ReportCounts) => Cell][] = [
 ];
 
 /** Decimal comma: a Finnish-locale spreadsheet reads "0,25" as a number and "0.25" as text or a date. */
-function numberCell(value: Cell): string {
+export function numberCell(value: Cell): string {
   if (value === null) return '';
   return typeof value === 'number' ? String(value).replace('.', ',') : value;
 }
 
 /** Quotes what needs it, and defuses text a spreadsheet would run as a formula (a group name from reference data). */
-function textCell(value: string): string {
+export function textCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[;"\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
@@ -63,6 +63,11 @@ export function reportToCsv(report: MonthlyReport): string {
     rows.push(line(month.month, null, month, month.previousYear));
     for (const group of month.groups ?? []) rows.push(line(month.month, group.key, group, group.previousYear));
   }
+  return csvDocument(rows);
+}
+
+/** Rows as the CSV every report uses: UTF-8 with a byte-order mark, ";" between fields, CRLF line ends. */
+export function csvDocument(rows: readonly (readonly string[])[]): string {
   return `\uFEFF${rows.map((r) => r.join(';')).join('\r\n')}\r\n`;
 }
 

@@ -53,6 +53,7 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/tasks/{id}/outcome/amendments': CLINICAL,
   'GET /api/events': CLINICAL,
   'GET /api/reports/monthly': ['manager', 'shift_leader', 'admin', 'medical_director'],
+  'GET /api/reports/protocols': ['manager', 'shift_leader', 'admin', 'medical_director'],
   'GET /api/reference/dispositions': ['nurse', 'shift_leader', 'medical_director', 'admin'],
   'PUT /api/reference/dispositions/{id}': ADMIN,
   'GET /api/protocols': ['nurse', 'shift_leader', 'medical_director', 'admin'],
