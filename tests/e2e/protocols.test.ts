@@ -48,7 +48,8 @@ describe('decision support in Chromium', () => {
     assertClientBuilt();
     await mkdir(OUT_DIR, { recursive: true });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dtask-e2e-protocols-'));
-    server = await startServer({ port: await freePort(), dataDir, adminPassword: ADMIN_PASSWORD });
+    // Every count shown: the report step checks a single task.
+    server = await startServer({ port: await freePort(), dataDir, adminPassword: ADMIN_PASSWORD, env: { REPORT_MIN_GROUP_SIZE: '1' } });
     baseUrl = server.baseUrl;
     const admin = { Cookie: await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD) };
     integrationKey = ((await (await post('/api/integration-keys', { name: 'ERC e2e' }, admin)).json()) as { key: string }).key;
@@ -137,8 +138,15 @@ describe('decision support in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the medical director drafts and approves a new version in the library; it is used from then on', async () => {
+  it('the medical director sees the downgrade in the report, then drafts and approves a new version in the library; it is used from then on', async () => {
     const page = await openPage(DIRECTOR.username, DIRECTOR.password, 'Raportit');
+    // The report shows the fall task's downgrade (with its reason) for 745.
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const row = page.getByTestId('protocol-report').getByTestId(`report-${month}-fall`);
+    await expectTextContaining(row, 'fall (745)');
+    await expectText(row.getByTestId('downgrades'), '1 (100 %)');
+    await expectTextContaining(row, 'Omainen tai hoitaja paikalla ja kykenevä: 1');
+    await expectTextContaining(page.getByTestId('protocol-report-nurses'), NURSE.displayName);
     await page.getByTestId('nav-protocols').click();
     await page.getByRole('heading', { level: 1, name: 'Protokollakirjasto' }).waitFor({ timeout: WAIT_MS });
     await expectTextContaining(page.getByTestId('example-banner'), 'Esimerkkisisältö');

@@ -6,6 +6,7 @@ import type {
   PutDraftRequest,
   CreateProtocolRequest,
 } from '../../../../../server/contracts/protocols.ts';
+import type { ProtocolReport } from '../../../../../server/contracts/protocol-report.ts';
 import { api } from '../../../lib/api.ts';
 
 // The protocol library and the disposition ladder.
@@ -50,4 +51,8 @@ export function exportProtocols(): Promise<ProtocolSet> {
 
 export function importProtocols(set: unknown): Promise<{ drafts: { id: string; version: number }[] }> {
   return api('/api/protocols/import', { method: 'POST', body: set });
+}
+
+export function fetchProtocolReport(range: { from: string; to: string }, signal?: AbortSignal): Promise<ProtocolReport> {
+  return api('/api/reports/protocols', { query: range, ...withSignal(signal) });
 }
