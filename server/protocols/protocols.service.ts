@@ -79,6 +79,14 @@ function mapImmutable(id: string, version: number) {
   };
 }
 
+/** A new protocol row (undefined when the id is taken); a second generic protocol is refused with 409. */
+function insertProtocol(executor: Executor, p: { id: string; generic: boolean }) {
+  return repo.insertProtocol(executor, p).catch((err: unknown) => {
+    if (pgCode(err) === '23505') throw new AppError(409, 'GENERIC_PROTOCOL_EXISTS', 'There is a generic protocol already.');
+    throw err;
+  });
+}
+
 function actorLabel(actor: UserActor): string {
   return actor.username;
 }
@@ -157,10 +165,7 @@ export function createProtocolsService(db: Db) {
     async create(input: CreateProtocolRequest, actor: UserActor, ctx: RequestContext): Promise<ProtocolDetail> {
       return db.transaction().execute(async (trx) => {
         await checkContent(trx, input.content, 'body.content');
-        const created = await repo.insertProtocol(trx, { id: input.id, generic: input.generic }).catch((err: unknown) => {
-          if (pgCode(err) === '23505') throw new AppError(409, 'GENERIC_PROTOCOL_EXISTS', 'There is a generic protocol already.');
-          throw err;
-        });
+        const created = await insertProtocol(trx, { id: input.id, generic: input.generic });
         if (!created) throw new AppError(409, 'PROTOCOL_EXISTS', `A protocol "${input.id}" exists already.`);
         await setTaskCodes(trx, input.id, input.taskCodes, 'body.taskCodes');
         const draft = await writeDraft(trx, input.id, input.content, actor);
@@ -231,7 +236,7 @@ export function createProtocolsService(db: Db) {
         if (issues.length > 0) throw validationError(issues);
         for (const [i, p] of set.protocols.entries()) {
           const existing = await repo.lockProtocol(trx, p.id);
-          if (!existing) await repo.insertProtocol(trx, { id: p.id, generic: p.generic });
+          if (!existing) await insertProtocol(trx, { id: p.id, generic: p.generic });
           else if (existing.generic !== p.generic) {
             throw validationError([{ path: `body.protocols.${i}.generic`, message: `Protocol "${p.id}" exists with generic=${existing.generic}` }]);
           }
