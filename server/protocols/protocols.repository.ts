@@ -112,6 +112,17 @@ export async function approveDraft(db: Executor, protocolId: string, version: nu
     .executeTakeFirst();
 }
 
+export function retireVersion(db: Executor, protocolId: string, version: number) {
+  return db
+    .updateTable('protocol_version')
+    .set({ status: 'retired', retired_at: sql<Date>`now()` })
+    .where('protocol_id', '=', protocolId)
+    .where('version', '=', version)
+    .where('status', '=', 'approved')
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** The approved version used for a new assessment of this task code: its protocol's, else the generic one's. */
 export function approvedVersionForTaskCode(db: Executor, taskCode: string) {
   return db

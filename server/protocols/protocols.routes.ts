@@ -178,5 +178,21 @@ export function protocolsRoutes(protocols: ProtocolsService, report: ProtocolRep
         return { status: 200, body: { protocol: await protocols.approve(params.id, params.version, actor, ctx) } };
       },
     }),
+    defineRoute({
+      method: 'post',
+      path: '/api/protocols/{id}/versions/{version}/retire',
+      summary: 'Medical director: take the approved version out of use without a successor (its codes fall back to the generic protocol)',
+      tag: 'protocols',
+      access: DIRECTOR,
+      params: ProtocolVersionParams,
+      responses: {
+        200: { description: 'The protocol', schema: ProtocolResponse },
+        404: { description: 'No such protocol or version' },
+        409: { description: 'PROTOCOL_VERSION_NOT_APPROVED: only the approved version can be retired' },
+      },
+      async handle({ params, actor, ctx }) {
+        return { status: 200, body: { protocol: await protocols.retire(params.id, params.version, actor, ctx) } };
+      },
+    }),
   ];
 }

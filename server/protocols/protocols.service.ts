@@ -204,6 +204,22 @@ export function createProtocolsService(db: Db) {
       });
     },
 
+    /**
+     * Medical director only: takes the approved version out of use without a successor, so new
+     * tasks of its codes get the generic protocol (or none). Tasks assessed with it keep it.
+     */
+    async retire(id: string, version: number, actor: UserActor, ctx: RequestContext): Promise<ProtocolDetail> {
+      return db.transaction().execute(async (trx) => {
+        if (!(await repo.lockProtocol(trx, id))) throw notFound('Protocol');
+        const row = await repo.findVersion(trx, id, version);
+        if (!row) throw notFound('Protocol version');
+        if (row.status !== 'approved') throw new AppError(409, 'PROTOCOL_VERSION_NOT_APPROVED', `Version ${version} of protocol "${id}" is ${row.status}: only the approved version can be retired.`);
+        await repo.retireVersion(trx, id, version);
+        await insertAudit(trx, actor, ctx, { action: 'protocol.retire', targetType: 'protocol', targetId: id, details: { version } });
+        return detail(id, trx);
+      });
+    },
+
     /** Every protocol's newest content (approved, else draft), as a set another system can import. */
     async exportSet(): Promise<ProtocolSet> {
       const [protocols, codes, versions] = await Promise.all([repo.listProtocols(db), repo.listTaskCodes(db), repo.listVersions(db)]);

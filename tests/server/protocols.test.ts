@@ -283,6 +283,21 @@ describe('versions: drafts, approval, immutability', () => {
     expect((await nurse.get(`/api/tasks/${other}`)).body.task.recommendation.disposition).toBe('health_centre_today');
   });
 
+  it('the medical director can retire an approved version without a successor: its codes fall back to the generic protocol', async () => {
+    expect((await t.admin.post('/api/protocols/wound/versions/2/retire')).status).toBe(403);
+    const draftRetire = await director.post('/api/protocols/wound/versions/3/retire');
+    expect(draftRetire.status).toBe(409);
+    const res = await director.post('/api/protocols/wound/versions/2/retire');
+    expect(res.status).toBe(200);
+    expect(res.body.protocol).toMatchObject({ approvedVersion: null, draftVersion: 3 });
+    const taskId = await claimedTask('744');
+    const refused = await assess(taskId, await version(taskId), { id: 'wound', version: 2 }, { q1: true });
+    expect(refused.body.error.code).toBe('PROTOCOL_VERSION_NOT_APPROVED');
+    const generic = await protocol('generic');
+    const ok = await assess(taskId, await version(taskId), { id: 'generic', version: generic.approvedVersion! }, { chest_pain: false });
+    expect(ok.status).toBe(200);
+  });
+
   it('content is cross-checked: unknown dispositions and floors that cannot match are named by path', async () => {
     const bad = content('Bad');
     const res = await t.admin.post('/api/protocols').send({

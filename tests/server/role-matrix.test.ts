@@ -63,6 +63,7 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/protocols': ['admin', 'medical_director'],
   'PUT /api/protocols/{id}/draft': ['admin', 'medical_director'],
   'POST /api/protocols/{id}/versions/{version}/approve': ['medical_director'],
+  'POST /api/protocols/{id}/versions/{version}/retire': ['medical_director'],
   'POST /api/import/tasks': ADMIN,
   'GET /api/stats/live': CLINICAL,
 };

@@ -828,6 +828,7 @@ export const en: Messages = {
       editDraft: 'Draft content (JSON)',
       newDraft: 'Start a new draft from the approved version',
       saveDraft: 'Save draft',
+      retire: 'Retire version {{version}}',
       approve: 'Approve version {{version}}',
       saved: 'Saved.',
       invalidJson: 'The content is not valid JSON.',

@@ -827,6 +827,7 @@ export const fi = {
       editDraft: 'Luonnoksen sisältö (JSON)',
       newDraft: 'Aloita uusi luonnos hyväksytystä versiosta',
       saveDraft: 'Tallenna luonnos',
+      retire: 'Poista versio {{version}} käytöstä',
       approve: 'Hyväksy versio {{version}}',
       saved: 'Tallennettu.',
       invalidJson: 'Sisältö ei ole kelvollista JSONia.',

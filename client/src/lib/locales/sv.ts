@@ -828,6 +828,7 @@ export const sv: Messages = {
       editDraft: 'Utkastets innehåll (JSON)',
       newDraft: 'Börja ett nytt utkast från den godkända versionen',
       saveDraft: 'Spara utkast',
+      retire: 'Ta version {{version}} ur bruk',
       approve: 'Godkänn version {{version}}',
       saved: 'Sparat.',
       invalidJson: 'Innehållet är inte giltig JSON.',

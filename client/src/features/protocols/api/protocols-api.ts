@@ -45,6 +45,10 @@ export async function approveVersion(id: string, version: number): Promise<Proto
   return (await api<{ protocol: ProtocolDetail }>(`${protocolPath(id)}/versions/${version}/approve`, { method: 'POST' })).protocol;
 }
 
+export async function retireVersion(id: string, version: number): Promise<ProtocolDetail> {
+  return (await api<{ protocol: ProtocolDetail }>(`${protocolPath(id)}/versions/${version}/retire`, { method: 'POST' })).protocol;
+}
+
 export function exportProtocols(): Promise<ProtocolSet> {
   return api('/api/protocols/export');
 }

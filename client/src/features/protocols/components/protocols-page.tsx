@@ -6,7 +6,7 @@ import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';
 import { currentLanguage } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { useAction } from '../../admin/hooks/use-action.ts';
-import { approveVersion, createProtocol, exportProtocols, getProtocol, importProtocols, listDispositions, listProtocols, relabelDisposition, saveDraft } from '../api/protocols-api.ts';
+import { approveVersion, retireVersion, createProtocol, exportProtocols, getProtocol, importProtocols, listDispositions, listProtocols, relabelDisposition, saveDraft } from '../api/protocols-api.ts';
 import { ExampleBanner } from './example-banner.tsx';
 import './protocols.css';
 
@@ -209,6 +209,11 @@ function VersionLine({ protocolId, version, canApprove, onApproved }: { protocol
       {version.status === 'draft' && canApprove && (
         <button type="button" className="button button-primary button-small" disabled={action.busy} onClick={() => void action.run(() => approveVersion(protocolId, version.version), onApproved)}>
           {t('protocols.admin.approve', { version: version.version })}
+        </button>
+      )}
+      {version.status === 'approved' && canApprove && (
+        <button type="button" className="button button-small" disabled={action.busy} onClick={() => void action.run(() => retireVersion(protocolId, version.version), onApproved)}>
+          {t('protocols.admin.retire', { version: version.version })}
         </button>
       )}
       <ErrorMessage error={action.error} />
