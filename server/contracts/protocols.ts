@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IsoDateTime, text } from './common.ts';
 import { TaskCodeValue } from './reference.ts';
-import { VITAL_SIGNS, type ProtocolContent as EvaluatorContent } from '../protocols/evaluator.ts';
+import { OVERRIDE_REASONS, VITAL_SIGNS, type ProtocolContent as EvaluatorContent } from '../protocols/evaluator.ts';
 
 // Protocols (the county's care-need assessment instructions) and the disposition ladder. The
 // evaluator (server/protocols/evaluator.ts) reads the same shapes without zod.
@@ -155,14 +155,6 @@ export const RecommendationDto = z
   .meta({ id: 'Recommendation' });
 export type RecommendationDto = z.infer<typeof RecommendationDto>;
 
-export const OVERRIDE_REASONS = [
-  'clinical_judgement',
-  'patient_declines',
-  'service_not_available',
-  'carer_present_and_able',
-  'unreliable_information',
-  'other',
-] as const;
 export const Override = z
   .strictObject({ reason: z.enum(OVERRIDE_REASONS), note: text(1000).pipe(z.string().min(1)) })
   .describe('Why the outcome is less acute than recommended (required then)')

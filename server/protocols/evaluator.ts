@@ -69,6 +69,17 @@ export interface Answer {
 
 export type OutcomeKind = 'dispatch_unit' | 'phone_advice' | 'redirect';
 
+/** Why a nurse chose less help than recommended (an override needs one of these and a note). */
+export const OVERRIDE_REASONS = [
+  'clinical_judgement',
+  'patient_declines',
+  'service_not_available',
+  'carer_present_and_able',
+  'unreliable_information',
+  'other',
+] as const;
+export type OverrideReason = (typeof OVERRIDE_REASONS)[number];
+
 /** One rung of the disposition ladder (reference data): rank 1 is the most acute. */
 export interface LadderStep {
   readonly id: string;

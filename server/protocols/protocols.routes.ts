@@ -14,6 +14,7 @@ import {
 } from '../contracts/protocols.ts';
 import { ProtocolReport, ProtocolReportCsv, ProtocolReportQuery } from '../contracts/protocol-report.ts';
 import { defineRoute, type Reply, type RouteDef } from '../http/route.ts';
+import { reportReply } from '../reports/report-csv.ts';
 import { protocolReportToCsv, type ProtocolReportService } from './protocol-report.service.ts';
 import type { ProtocolsService } from './protocols.service.ts';
 
@@ -44,17 +45,7 @@ export function protocolsRoutes(protocols: ProtocolsService, report: ProtocolRep
       },
       async handle({ query, req, actor }): Promise<Reply> {
         const body = await report.monthly(query, actor.role);
-        const csv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-        if (!csv) return { status: 200, body, headers: { 'Cache-Control': 'no-store' } };
-        return {
-          status: 200,
-          body: protocolReportToCsv(body),
-          headers: {
-            'Content-Type': 'text/csv; charset=utf-8',
-            'Content-Disposition': `attachment; filename="d-task-protocol-report_${body.from}_${body.to}.csv"`,
-            'Cache-Control': 'no-store',
-          },
-        };
+        return reportReply(body, { format: query.format, req }, protocolReportToCsv, `d-task-protocol-report_${body.from}_${body.to}.csv`);
       },
     }),
     defineRoute({

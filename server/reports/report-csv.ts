@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+import type { Reply } from '../http/route.ts';
 import {
   OUTCOME_TYPES,
   type MonthlyReport,
@@ -64,6 +66,20 @@ export function reportToCsv(report: MonthlyReport): string {
     for (const group of month.groups ?? []) rows.push(line(month.month, group.key, group, group.previousYear));
   }
   return csvDocument(rows);
+}
+
+/**
+ * A report's reply: JSON, or CSV when asked by `format=csv` or by `Accept: text/csv` (without a
+ * format), as a download. Never cached: reports hold current figures.
+ */
+export function reportReply<T>(report: T, asked: { format: 'json' | 'csv' | undefined; req: Request }, toCsv: (report: T) => string, fileName: string): Reply {
+  const csv = asked.format === 'csv' || (asked.format === undefined && asked.req.accepts(['application/json', 'text/csv']) === 'text/csv');
+  if (!csv) return { status: 200, body: report, headers: { 'Cache-Control': 'no-store' } };
+  return {
+    status: 200,
+    body: toCsv(report),
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' },
+  };
 }
 
 /** Rows as the CSV every report uses: UTF-8 with a byte-order mark, ";" between fields, CRLF line ends. */

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, currentLanguage } from '../../../lib/i18n.ts';
 import type { TaskProtocol } from '../hooks/use-task-protocol.ts';
-import { isOverrideReason, OVERRIDE_REASONS, type ChosenOutcome, type DecisionField } from '../utils/decision.ts';
+import { OVERRIDE_REASONS } from '../../../../../server/protocols/evaluator.ts';
+import { isOverrideReason, type ChosenOutcome, type DecisionField } from '../utils/decision.ts';
 import { dispositionLabel } from './disposition-label.tsx';
 
 interface OutcomeDecisionProps {

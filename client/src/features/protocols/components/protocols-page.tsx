@@ -30,6 +30,40 @@ function InvalidJson({ shown }: { shown: boolean }) {
   ) : null;
 }
 
+/** An action whose input is typed JSON: invalid JSON is shown at once and nothing is sent. */
+function useJsonAction() {
+  const action = useAction();
+  const [badJson, setBadJson] = useState(false);
+  return {
+    action,
+    badJson,
+    send<T>(text: string, request: (content: unknown) => Promise<T>, done: (result: T) => (() => string) | void) {
+      const parsed = parseJson(text);
+      setBadJson(!parsed.ok);
+      if (parsed.ok) void action.run(() => request(parsed.value), done);
+    },
+  };
+}
+
+/** The task codes and the JSON content of a protocol version, as both protocol forms edit them. */
+function ContentFields({ prefix, codes, onCodes, text, onText, rows }: { prefix: string; codes: string | null; onCodes(v: string): void; text: string; onText(v: string): void; rows: number }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {codes !== null && (
+        <div className="field">
+          <label htmlFor={`${prefix}-codes`}>{t('protocols.admin.createCodes')}</label>
+          <input id={`${prefix}-codes`} value={codes} onChange={(e) => onCodes(e.target.value)} />
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor={`${prefix}-content`}>{t('protocols.admin.editDraft')}</label>
+        <textarea id={`${prefix}-content`} rows={rows} value={text} onChange={(e) => onText(e.target.value)} spellCheck={false} />
+      </div>
+    </>
+  );
+}
+
 /** The protocol library for admins and the medical director: the ladder, protocols, drafts, approval, import/export. */
 export function ProtocolsPage({ user }: { user: UserDto }) {
   const { t } = useTranslation();
@@ -227,15 +261,12 @@ function DraftForm({ protocol, onSaved }: { protocol: ProtocolDetail; onSaved(ne
   const base = draft ?? protocol.versions.find((v) => v.status === 'approved') ?? protocol.versions[protocol.versions.length - 1];
   const [text, setText] = useState(() => JSON.stringify(base?.content ?? {}, null, 2));
   const [codes, setCodes] = useState(protocol.taskCodes.join(', '));
-  const [badJson, setBadJson] = useState(false);
-  const action = useAction();
+  const { action, badJson, send } = useJsonAction();
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = parseJson(text);
-    setBadJson(!parsed.ok);
-    if (!parsed.ok) return;
-    void action.run(
-      () => saveDraft(protocol.id, { ...(draft ? { version: draft.version } : {}), ...(protocol.generic ? {} : { taskCodes: parseCodes(codes) }), content: parsed.value }),
+    send(
+      text,
+      (content) => saveDraft(protocol.id, { ...(draft ? { version: draft.version } : {}), ...(protocol.generic ? {} : { taskCodes: parseCodes(codes) }), content }),
       (next) => {
         onSaved(next);
         return () => t('protocols.admin.saved');
@@ -245,16 +276,7 @@ function DraftForm({ protocol, onSaved }: { protocol: ProtocolDetail; onSaved(ne
   return (
     <form onSubmit={submit} data-testid="draft-form">
       <h3>{draft ? `${t('protocols.admin.draft')} v${draft.version}` : t('protocols.admin.newDraft')}</h3>
-      {!protocol.generic && (
-        <div className="field">
-          <label htmlFor="draft-codes">{t('protocols.admin.createCodes')}</label>
-          <input id="draft-codes" value={codes} onChange={(e) => setCodes(e.target.value)} />
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor="draft-content">{t('protocols.admin.editDraft')}</label>
-        <textarea id="draft-content" rows={18} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
-      </div>
+      <ContentFields prefix="draft" codes={protocol.generic ? null : codes} onCodes={setCodes} text={text} onText={setText} rows={18} />
       <InvalidJson shown={badJson} />
       <ErrorMessage error={action.error} />
       <SuccessMessage text={action.success?.() ?? null} />
@@ -272,33 +294,20 @@ function CreateProtocol({ onCreated }: { onCreated(id: string): void }) {
   const [id, setId] = useState('');
   const [codes, setCodes] = useState('');
   const [text, setText] = useState('');
-  const [badJson, setBadJson] = useState(false);
-  const action = useAction();
+  const { action, badJson, send } = useJsonAction();
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = parseJson(text);
-    setBadJson(!parsed.ok);
-    if (!parsed.ok) return;
-    void action.run(() => createProtocol({ id, generic: false, taskCodes: parseCodes(codes), content: parsed.value }), (created) => onCreated(created.id));
+    send(text, (content) => createProtocol({ id, generic: false, taskCodes: parseCodes(codes), content }), (created) => onCreated(created.id));
   }
   return (
     <section className="card" aria-labelledby="create-protocol-title">
       <h2 id="create-protocol-title">{t('protocols.admin.create')}</h2>
       <form onSubmit={submit} data-testid="create-protocol">
-        <div className="form-grid form-grid-2">
-          <div className="field">
-            <label htmlFor="create-id">{t('protocols.admin.createId')}</label>
-            <input id="create-id" value={id} onChange={(e) => setId(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="create-codes">{t('protocols.admin.createCodes')}</label>
-            <input id="create-codes" value={codes} onChange={(e) => setCodes(e.target.value)} />
-          </div>
-        </div>
         <div className="field">
-          <label htmlFor="create-content">{t('protocols.admin.editDraft')}</label>
-          <textarea id="create-content" rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+          <label htmlFor="create-id">{t('protocols.admin.createId')}</label>
+          <input id="create-id" value={id} onChange={(e) => setId(e.target.value)} />
         </div>
+        <ContentFields prefix="create" codes={codes} onCodes={setCodes} text={text} onText={setText} rows={8} />
         <InvalidJson shown={badJson} />
         <ErrorMessage error={action.error} />
         <div className="form-actions">

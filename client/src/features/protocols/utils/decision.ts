@@ -1,21 +1,10 @@
 import type { DispositionDto, ProtocolContent } from '../../../../../server/contracts/protocols.ts';
 import type { Outcome } from '../../../../../server/contracts/tasks.ts';
-import { adviceFor, judgeOutcome, type Advice, type Language, type Recommendation } from '../../../../../server/protocols/evaluator.ts';
+import { adviceFor, judgeOutcome, OVERRIDE_REASONS, type Advice, type Language, type OverrideReason, type Recommendation } from '../../../../../server/protocols/evaluator.ts';
 
 // What the outcome needs beyond its own fields, by the same evaluator the server runs:
 // an override reason for a downgrade, and the advice text confirmed for advice and redirects.
 
-export type OverrideReason = NonNullable<Outcome['override']>['reason'];
-export const OVERRIDE_REASONS = [
-  'clinical_judgement',
-  'patient_declines',
-  'service_not_available',
-  'carer_present_and_able',
-  'unreliable_information',
-  'other',
-] as const satisfies readonly OverrideReason[];
-type AssertNever<T extends never> = T;
-export type AllOverrideReasonsListed = AssertNever<Exclude<OverrideReason, (typeof OVERRIDE_REASONS)[number]>>;
 
 export function isOverrideReason(value: string): value is OverrideReason {
   return OVERRIDE_REASONS.some((r) => r === value);
