@@ -793,9 +793,9 @@ export const en: Messages = {
     languages: { fi: 'Finnish', sv: 'Swedish', en: 'English' },
     report: {
       title: 'Decision support by protocol',
-      from: 'From',
-      to: 'To',
-      show: 'Show',
+      from: 'Protocol report from',
+      to: 'Protocol report to',
+      show: 'Update protocol figures',
       empty: 'No closed tasks in this period.',
       suppression: 'A protocol or nurse with fewer than {{n}} assessed tasks in a month shows as <{{n}}.',
       month: 'Month',

@@ -792,9 +792,9 @@ export const fi = {
     languages: { fi: 'suomi', sv: 'ruotsi', en: 'englanti' },
     report: {
       title: 'Päätöstuki protokollittain',
-      from: 'Alkaen',
-      to: 'Päättyen',
-      show: 'Näytä',
+      from: 'Protokollaraportti alkaen',
+      to: 'Protokollaraportti päättyen',
+      show: 'Päivitä protokollaluvut',
       empty: 'Ei suljettuja tehtäviä valitulla jaksolla.',
       suppression: 'Protokolla tai hoitaja, jolla on kuukaudessa alle {{n}} arvioitua tehtävää, näytetään muodossa <{{n}}.',
       month: 'Kuukausi',

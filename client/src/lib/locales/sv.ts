@@ -793,9 +793,9 @@ export const sv: Messages = {
     languages: { fi: 'finska', sv: 'svenska', en: 'engelska' },
     report: {
       title: 'Beslutsstöd per protokoll',
-      from: 'Från',
-      to: 'Till',
-      show: 'Visa',
+      from: 'Protokollrapport från',
+      to: 'Protokollrapport till',
+      show: 'Uppdatera protokollsiffror',
       empty: 'Inga avslutade uppdrag under perioden.',
       suppression: 'Ett protokoll eller en sjukskötare med färre än {{n}} bedömda uppdrag i månaden visas som <{{n}}.',
       month: 'Månad',

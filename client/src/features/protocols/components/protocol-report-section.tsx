@@ -45,6 +45,9 @@ export function ProtocolReportSection() {
           <button type="submit" className="button">
             {t('protocols.report.show')}
           </button>
+          <a className="button" href={`/api/reports/protocols?${new URLSearchParams({ ...applied, format: 'csv' }).toString()}`} download>
+            {t('reports.downloadCsv')}
+          </a>
         </div>
       </form>
       <ErrorMessage error={report.error} />
