@@ -795,6 +795,7 @@ export const en: Messages = {
       title: 'Decision support by protocol',
       from: 'Protocol report from',
       to: 'Protocol report to',
+      downloadCsv: 'Download protocol figures as CSV',
       show: 'Update protocol figures',
       empty: 'No closed tasks in this period.',
       suppression: 'A protocol or nurse with fewer than {{n}} assessed tasks in a month shows as <{{n}}.',

@@ -794,6 +794,7 @@ export const fi = {
       title: 'Päätöstuki protokollittain',
       from: 'Protokollaraportti alkaen',
       to: 'Protokollaraportti päättyen',
+      downloadCsv: 'Lataa protokollaluvut CSV:nä',
       show: 'Päivitä protokollaluvut',
       empty: 'Ei suljettuja tehtäviä valitulla jaksolla.',
       suppression: 'Protokolla tai hoitaja, jolla on kuukaudessa alle {{n}} arvioitua tehtävää, näytetään muodossa <{{n}}.',

@@ -795,6 +795,7 @@ export const sv: Messages = {
       title: 'Beslutsstöd per protokoll',
       from: 'Protokollrapport från',
       to: 'Protokollrapport till',
+      downloadCsv: 'Ladda ner protokollsiffror som CSV',
       show: 'Uppdatera protokollsiffror',
       empty: 'Inga avslutade uppdrag under perioden.',
       suppression: 'Ett protokoll eller en sjukskötare med färre än {{n}} bedömda uppdrag i månaden visas som <{{n}}.',

@@ -46,7 +46,7 @@ export function ProtocolReportSection() {
             {t('protocols.report.show')}
           </button>
           <a className="button" href={`/api/reports/protocols?${new URLSearchParams({ ...applied, format: 'csv' }).toString()}`} download>
-            {t('reports.downloadCsv')}
+            {t('protocols.report.downloadCsv')}
           </a>
         </div>
       </form>
