@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
 import type { CallResult, TaskDetail } from '../../../../../server/contracts/tasks.ts';
@@ -12,10 +12,8 @@ import { useTaskDraft } from '../hooks/use-task-draft.ts';
 import { holds, type TaskView as TaskViewState } from '../hooks/use-task-view.ts';
 import { OutcomeDecision } from '../../protocols/components/outcome-decision.tsx';
 import { ProtocolPanel } from '../../protocols/components/protocol-panel.tsx';
-import { useTaskProtocol } from '../../protocols/hooks/use-task-protocol.ts';
-import { outcomeForDisposition, type DecisionField } from '../../protocols/utils/decision.ts';
-import { assessmentFromForm } from '../utils/assessment-form.ts';
-import { outcomeFromForm, withPreselection, type OutcomeField } from '../utils/outcome-form.ts';
+import { useDecisionSupport } from '../hooks/use-decision-support.ts';
+import { outcomeFromForm, type OutcomeField } from '../utils/outcome-form.ts';
 import { fieldIssues, nurseErrorText, taskName } from '../utils/task-text.ts';
 import { ActionError } from './action-error.tsx';
 import { AssessmentSection } from './assessment-section.tsx';
@@ -68,28 +66,8 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
   const headingRef = useRef<HTMLHeadingElement>(null);
   const escalated = task.escalatedAt !== null;
 
-  // Decision support (features/protocols): the protocol panel, the live recommendation, and the
-  // outcome's override and advice fields. The outcome follows the recommendation until the nurse picks one.
-  const vitals = useMemo(() => {
-    const parsed = assessmentFromForm(draft.assessment);
-    return parsed.ok ? parsed.value.vitals : {};
-  }, [draft.assessment]);
-  const protocol = useTaskProtocol(task, draft.assessment.protocol, vitals, language);
-  const [decisionMissing, setDecisionMissing] = useState<DecisionField[]>([]);
-  const preselected = useRef<string>('');
-  const recommended = protocol.recommendation?.disposition ?? null;
-  const { outcome: outcomeForm, setOutcome } = draft;
-  useEffect(() => {
-    const pick = recommended && canEdit ? outcomeForDisposition(protocol.ladder, recommended) : null;
-    const shown = JSON.stringify([outcomeForm.type, outcomeForm.urgency, outcomeForm.target]);
-    if (!pick || (outcomeForm.type !== '' && shown !== preselected.current)) return;
-    const next = withPreselection(outcomeForm, pick);
-    preselected.current = JSON.stringify([next.type, next.urgency, next.target]);
-    if (shown !== preselected.current) setOutcome(next);
-  }, [recommended, canEdit, protocol.ladder, outcomeForm, setOutcome]);
-  const chosenOutcome = draft.outcome.type ? { type: draft.outcome.type, urgency: draft.outcome.urgency, target: draft.outcome.target, advice: draft.outcome.advice } : null;
-
-  const redFlagCount = (canEdit ? draft.assessment.redFlags.length : (task.assessment?.redFlags.length ?? 0)) + protocol.hardDispatchFloors;
+  const decision = useDecisionSupport(task, draft, canEdit, language);
+  const redFlagCount = (canEdit ? draft.assessment.redFlags.length : (task.assessment?.redFlags.length ?? 0)) + decision.protocol.hardDispatchFloors;
   const name = taskName(task, language);
   const claimable = task.state === 'queued' || task.state === 'callback_pending';
 
@@ -135,13 +113,12 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
       return;
     }
     setMissing([]);
-    const extras = protocol.extrasFor(parsed.value);
+    const extras = decision.protocol.extrasFor(parsed.value);
+    decision.setMissing(extras.ok ? [] : extras.missing);
     if (!extras.ok) {
-      setDecisionMissing(extras.missing);
       document.getElementById(`decision-${extras.missing[0]}`)?.focus();
       return;
     }
-    setDecisionMissing([]);
     outcomeAction.clear();
     // The server decides on the saved assessment (its red flags): save it first, then send that version.
     const saved = await draft.flush();
@@ -294,7 +271,7 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
       </section>
 
       <AssessmentSection form={draft.assessment} onChange={draft.setAssessment} redFlags={redFlags} readOnly={!canEdit} status={draft.status} onRetrySave={() => void draft.flush()} />
-      <ProtocolPanel protocol={protocol} form={draft.assessment.protocol} onChange={(p) => draft.setAssessment({ ...draft.assessment, protocol: p })} readOnly={!canEdit} />
+      <ProtocolPanel protocol={decision.protocol} form={draft.assessment.protocol} onChange={(p) => draft.setAssessment({ ...draft.assessment, protocol: p })} readOnly={!canEdit} />
 
       {canEdit && (
         <>
@@ -308,7 +285,7 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
             busy={outcomeAction.busy}
             onSubmit={() => void submitOutcome()}
           >
-            <OutcomeDecision protocol={protocol} outcome={chosenOutcome} missing={decisionMissing} />
+            <OutcomeDecision protocol={decision.protocol} outcome={decision.chosenOutcome} missing={decision.missing} />
           </OutcomePanel>
           {draftBlocked && draft.status.kind !== 'saved' && (
             <p className="message message-error" role="alert">
