@@ -34,6 +34,9 @@ import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { createTasksService } from './tasks/tasks.service.ts';
 import { integrationKeysRoutes } from './integration-keys/integration-keys.routes.ts';
 import { createIntegrationKeysService } from './integration-keys/integration-keys.service.ts';
+import { createProtocolReportService } from './protocols/protocol-report.service.ts';
+import { protocolsRoutes } from './protocols/protocols.routes.ts';
+import { createProtocolsService } from './protocols/protocols.service.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
 import { createReferenceService } from './reference/reference.service.ts';
 import { usersRoutes } from './users/users.routes.ts';
@@ -70,6 +73,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...integrationKeysRoutes(createIntegrationKeysService(db)),
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db)),
+    ...protocolsRoutes(createProtocolsService(db), createProtocolReportService(db, config.reports)),
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
     ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
     ...eventsRoutes(db),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const ROLES = ['nurse', 'shift_leader', 'manager', 'admin'] as const;
+export const ROLES = ['nurse', 'shift_leader', 'manager', 'admin', 'medical_director'] as const;
 export const Role = z.enum(ROLES).meta({ id: 'Role', description: 'Role of a console user' });
 export type Role = z.infer<typeof Role>;
 

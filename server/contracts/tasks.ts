@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime, Uuid, text } from './common.ts';
+import { AdviceGiven, Override, ProtocolAnswers, RecommendationDto } from './protocols.ts';
 import { TaskCodeValue, Urgency } from './reference.ts';
 
 export const TASK_STATES = ['queued', 'in_assessment', 'callback_pending', 'closed'] as const;
@@ -74,6 +75,7 @@ export const AssessmentFields = z.strictObject({
   vitals: Vitals.default({}),
   currentServices: z.array(Identifier).max(20).default([]).describe('e.g. home_care_client, social_services_client'),
   notes: text(4000).optional(),
+  protocol: ProtocolAnswers.optional().describe('The protocol answers; without them the task is assessed without a protocol'),
 });
 export type AssessmentFields = z.output<typeof AssessmentFields>;
 export const AssessmentRequest = AssessmentFields.extend({ version: Version }).meta({ id: 'AssessmentRequest' });
@@ -91,6 +93,9 @@ export const REDIRECT_TARGETS = [
   'other',
 ] as const;
 
+/** Decision support on every outcome type: why it is less acute than recommended, and the advice read out. */
+const decisionFields = { override: Override.optional(), adviceGiven: AdviceGiven.optional() };
+
 export const DispatchUnitOutcome = z
   .strictObject({
     type: z.literal('dispatch_unit'),
@@ -98,6 +103,7 @@ export const DispatchUnitOutcome = z
     urgency: Urgency.describe('Kept at D or raised'),
     reason: z.enum(DISPATCH_REASONS),
     note: text(1000).optional(),
+    ...decisionFields,
   })
   .meta({ id: 'DispatchUnitOutcome' });
 export const PhoneAdviceOutcome = z
@@ -105,6 +111,7 @@ export const PhoneAdviceOutcome = z
     type: z.literal('phone_advice'),
     advice: z.enum(ADVICE_KINDS),
     rationale: text(2000).pipe(z.string().min(1)),
+    ...decisionFields,
   })
   .meta({ id: 'PhoneAdviceOutcome' });
 export const RedirectOutcome = z
@@ -113,6 +120,7 @@ export const RedirectOutcome = z
     target: z.enum(REDIRECT_TARGETS),
     handoffTo: text(200).pipe(z.string().min(1)).describe('Who accepted the patient'),
     rationale: text(2000).pipe(z.string().min(1)),
+    ...decisionFields,
   })
   .meta({ id: 'RedirectOutcome' });
 export const Outcome = z.discriminatedUnion('type', [DispatchUnitOutcome, PhoneAdviceOutcome, RedirectOutcome]).meta({ id: 'Outcome' });
@@ -210,6 +218,18 @@ export const OutcomeRecordDto = z
     amendsId: Uuid.nullable(),
     amendmentReason: z.string().nullable(),
     current: z.boolean(),
+    decision: z
+      .object({
+        protocolId: z.string(),
+        protocolVersion: z.number().int(),
+        recommended: z.string(),
+        chosen: z.string().nullable(),
+        overrideReason: z.string().nullable(),
+        adviceId: z.string().nullable(),
+        adviceLanguage: z.string().nullable(),
+      })
+      .nullable()
+      .describe('The protocol decision this outcome was checked against (null: assessed without a protocol)'),
   })
   .meta({ id: 'OutcomeRecord' });
 
@@ -253,6 +273,7 @@ export const TaskDetail = TaskSummary.extend({
   address: z.string().nullable(),
   callbackPhone: z.string(),
   assessment: AssessmentFields.nullable(),
+  recommendation: RecommendationDto.nullable().describe('Recomputed by the server on every assessment save'),
   callAttempts: z.array(z.object({ result: CallResult, at: IsoDateTime, by: z.string() })),
   outcomes: z.array(OutcomeRecordDto),
   dispatchRequests: z.array(DispatchRequestDto),

@@ -80,6 +80,17 @@ export interface DispatchRequest {
   urgency: string;
 }
 
+export interface Disposition {
+  id: string;
+  label_en: string;
+  label_fi: string;
+  label_sv: string;
+  outcome_match: Json;
+  outcome_type: string;
+  rank: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface EventCounter {
   id: Generated<boolean>;
   seq: Int8;
@@ -110,6 +121,31 @@ export interface Municipality {
   area_id: string;
   id: Generated<string>;
   name: string;
+}
+
+export interface Protocol {
+  created_at: Generated<Timestamp>;
+  generic: Generated<boolean>;
+  id: string;
+}
+
+export interface ProtocolTaskCode {
+  protocol_id: string;
+  task_code: string;
+}
+
+export interface ProtocolVersion {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  approved_by_id: string | null;
+  content: Json;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  example: Generated<boolean>;
+  protocol_id: string;
+  retired_at: Timestamp | null;
+  status: string;
+  version: number;
 }
 
 export interface RedFlag {
@@ -154,7 +190,10 @@ export interface Task {
   outcome_type: string | null;
   patient_age: number | null;
   patient_sex: string | null;
+  protocol_id: string | null;
+  protocol_version: number | null;
   received_at: Timestamp;
+  recommendation: Json | null;
   source: string;
   stale_flagged_at: Timestamp | null;
   state: string;
@@ -210,10 +249,17 @@ export interface TaskMonthStat {
 }
 
 export interface TaskOutcome {
+  advice_id: string | null;
+  advice_language: string | null;
   amendment_reason: string | null;
   amends_id: string | null;
+  chosen_disposition: string | null;
   details: Json;
   id: Generated<string>;
+  override_reason: string | null;
+  protocol_id: string | null;
+  protocol_version: number | null;
+  recommended_disposition: string | null;
   recorded_at: Generated<Timestamp>;
   recorded_by_id: string | null;
   recorded_by_name: string;
@@ -242,10 +288,14 @@ export interface DB {
   area: Area;
   audit_log: AuditLog;
   dispatch_request: DispatchRequest;
+  disposition: Disposition;
   event_counter: EventCounter;
   idempotency_record: IdempotencyRecord;
   integration_key: IntegrationKey;
   municipality: Municipality;
+  protocol: Protocol;
+  protocol_task_code: ProtocolTaskCode;
+  protocol_version: ProtocolVersion;
   red_flag: RedFlag;
   socket_io_attachments: SocketIoAttachments;
   task: Task;

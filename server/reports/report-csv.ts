@@ -1,3 +1,5 @@
+import type { Request } from 'express';
+import type { Reply } from '../http/route.ts';
 import {
   OUTCOME_TYPES,
   type MonthlyReport,
@@ -26,13 +28,13 @@ const COLUMNS: [string, (c: ReportCounts) => Cell][] = [
 ];
 
 /** Decimal comma: a Finnish-locale spreadsheet reads "0,25" as a number and "0.25" as text or a date. */
-function numberCell(value: Cell): string {
+export function numberCell(value: Cell): string {
   if (value === null) return '';
   return typeof value === 'number' ? String(value).replace('.', ',') : value;
 }
 
 /** Quotes what needs it, and defuses text a spreadsheet would run as a formula (a group name from reference data). */
-function textCell(value: string): string {
+export function textCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[;"\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
@@ -63,6 +65,25 @@ export function reportToCsv(report: MonthlyReport): string {
     rows.push(line(month.month, null, month, month.previousYear));
     for (const group of month.groups ?? []) rows.push(line(month.month, group.key, group, group.previousYear));
   }
+  return csvDocument(rows);
+}
+
+/**
+ * A report's reply: JSON, or CSV when asked by `format=csv` or by `Accept: text/csv` (without a
+ * format), as a download. Never cached: reports hold current figures.
+ */
+export function reportReply<T>(report: T, asked: { format: 'json' | 'csv' | undefined; req: Request }, toCsv: (report: T) => string, fileName: string): Reply {
+  const csv = asked.format === 'csv' || (asked.format === undefined && asked.req.accepts(['application/json', 'text/csv']) === 'text/csv');
+  if (!csv) return { status: 200, body: report, headers: { 'Cache-Control': 'no-store' } };
+  return {
+    status: 200,
+    body: toCsv(report),
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${fileName}"`, 'Cache-Control': 'no-store' },
+  };
+}
+
+/** Rows as the CSV every report uses: UTF-8 with a byte-order mark, ";" between fields, CRLF line ends. */
+export function csvDocument(rows: readonly (readonly string[])[]): string {
   return `\uFEFF${rows.map((r) => r.join(';')).join('\r\n')}\r\n`;
 }
 

@@ -1,9 +1,9 @@
 import { MonthlyReport, MonthlyReportCsv, MonthlyReportQuery } from '../contracts/reports.ts';
 import { defineRoute, type Reply, type RouteDef } from '../http/route.ts';
-import { reportFileName, reportToCsv } from './report-csv.ts';
+import { reportFileName, reportReply, reportToCsv } from './report-csv.ts';
 import type { ReportsService } from './reports.service.ts';
 
-const READERS = { kind: 'session', roles: ['manager', 'shift_leader', 'admin'] } as const;
+const READERS = { kind: 'session', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] } as const;
 
 export function reportsRoutes(reports: ReportsService): RouteDef[] {
   return [
@@ -26,17 +26,7 @@ export function reportsRoutes(reports: ReportsService): RouteDef[] {
       },
       async handle({ query, req }): Promise<Reply> {
         const report = await reports.monthly(query);
-        const csv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-        if (!csv) return { status: 200, body: report, headers: { 'Cache-Control': 'no-store' } };
-        return {
-          status: 200,
-          body: reportToCsv(report),
-          headers: {
-            'Content-Type': 'text/csv; charset=utf-8',
-            'Content-Disposition': `attachment; filename="${reportFileName(report)}"`,
-            'Cache-Control': 'no-store',
-          },
-        };
+        return reportReply(report, { format: query.format, req }, reportToCsv, reportFileName(report));
       },
     }),
   ];

@@ -17,14 +17,14 @@ import { isAvoidedDispatch } from '../tasks/avoided-dispatch.ts';
 import * as repo from './reports.repository.ts';
 
 /** Months as a running index (year * 12 + month - 1), so ranges and "a year earlier" are arithmetic. */
-function monthIndex(yearMonth: string): number {
+export function monthIndex(yearMonth: string): number {
   const [year, month] = yearMonth.split('-').map(Number) as [number, number];
   return year * 12 + month - 1;
 }
-function monthName(index: number): string {
+export function monthName(index: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
-const firstDay = (index: number) => `${monthName(index)}-01`;
+export const firstDay = (index: number) => `${monthName(index)}-01`;
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const has = <K extends string>(keys: readonly K[], value: string): value is K => (keys as readonly string[]).includes(value);

@@ -5,6 +5,7 @@ import type { Database } from '../db/create-db.ts';
 import type { ChangeRecorder } from '../events/task-change.ts';
 import { actorName } from '../events/task-change.ts';
 import type { Actor } from '../http/actor.ts';
+import type { OutcomeDecision } from '../protocols/decision.ts';
 import { insertDispatchRequest, supersedeDispatchRequests } from './dispatch.repository.ts';
 import { insertOutcome, updateTask } from './tasks.repository.ts';
 
@@ -21,6 +22,16 @@ function outcomeData(outcome: RecordedOutcome): Record<string, string> {
   }
 }
 
+/** What events and audit rows say of the decision support (codes only, never the override note). */
+function decisionData(decision: OutcomeDecision): Record<string, string> {
+  return {
+    protocol: `${decision.protocolId}/${decision.protocolVersion}`,
+    recommended: decision.recommended,
+    chosen: decision.chosen ?? 'unmapped',
+    ...(decision.overrideReason ? { overrideReason: decision.overrideReason } : {}),
+  };
+}
+
 /**
  * Records an outcome row and points the task at it: closing it, or (with `amends`) replacing the
  * current outcome of a closed task. A unit dispatch creates the dispatch request for the ERC in the
@@ -34,6 +45,7 @@ export async function recordOutcome(
   taskId: string,
   outcome: RecordedOutcome,
   amends?: { outcomeId: string; reason: string },
+  decision?: OutcomeDecision | null,
 ): Promise<void> {
   const { id: outcomeId } = await insertOutcome(trx, {
     taskId,
@@ -42,6 +54,7 @@ export async function recordOutcome(
     recordedById: actor.kind === 'user' || actor.kind === 'integration' ? actor.id : null,
     recordedByName: actorName(actor),
     ...(amends ? { amendsId: amends.outcomeId, amendmentReason: amends.reason } : {}),
+    decision: decision ?? null,
   });
   const task = await updateTask(trx, taskId, {
     state: 'closed',
@@ -59,7 +72,7 @@ export async function recordOutcome(
     const data = { dispatchRequestId: request.id, acknowledged: request.acknowledged_at !== null };
     changes.record({ task, type: 'dispatch.superseded', data, audit: { action: 'dispatch.supersede', details: data } });
   }
-  const data = outcomeData(outcome);
+  const data = { ...outcomeData(outcome), ...(decision ? decisionData(decision) : {}) };
   changes.record({
     task,
     type: amends ? 'task.outcome_amended' : outcome.type === 'cancelled' ? 'task.cancelled' : 'task.closed',

@@ -2,6 +2,7 @@ import { sql, type UpdateObject } from 'kysely';
 import type { Database } from '../db/create-db.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
+import type { OutcomeDecision } from '../protocols/decision.ts';
 
 /**
  * The queue order, for the list and for "next" alike: escalated first, then by the time the next call
@@ -158,8 +159,18 @@ export function listCallAttempts(db: Executor, taskId: string) {
 
 export function insertOutcome(
   db: Executor,
-  outcome: { taskId: string; type: string; details: object; recordedById: string | null; recordedByName: string; amendsId?: string; amendmentReason?: string },
+  outcome: {
+    taskId: string;
+    type: string;
+    details: object;
+    recordedById: string | null;
+    recordedByName: string;
+    amendsId?: string;
+    amendmentReason?: string;
+    decision?: OutcomeDecision | null;
+  },
 ) {
+  const decision = outcome.decision;
   return db
     .insertInto('task_outcome')
     .values({
@@ -170,6 +181,17 @@ export function insertOutcome(
       recorded_by_name: outcome.recordedByName,
       amends_id: outcome.amendsId ?? null,
       amendment_reason: outcome.amendmentReason ?? null,
+      ...(decision
+        ? {
+            protocol_id: decision.protocolId,
+            protocol_version: decision.protocolVersion,
+            recommended_disposition: decision.recommended,
+            chosen_disposition: decision.chosen,
+            override_reason: decision.overrideReason,
+            advice_id: decision.adviceId,
+            advice_language: decision.adviceLanguage,
+          }
+        : {}),
     })
     .returning(['id'])
     .executeTakeFirstOrThrow();

@@ -17,6 +17,8 @@ import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
+import { RecommendationDto } from '../contracts/protocols.ts';
+import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
 import { recordOutcome } from './close-task.ts';
 import { listDispatchRequestsForTask } from './dispatch.repository.ts';
 import { toDispatchRequestDto } from './dispatch-dto.ts';
@@ -88,6 +90,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         address: row.address,
         callbackPhone: row.callback_phone,
         assessment: parseAssessment(row.assessment),
+        recommendation: row.recommendation === null ? null : RecommendationDto.parse(row.recommendation),
         callAttempts: attempts.map((a) => ({ result: a.result as CallResult, at: a.attempted_at.toISOString(), by: a.display_name })),
         outcomes: outcomes.map((o) => ({
           id: o.id,
@@ -97,6 +100,18 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
           amendsId: o.amends_id,
           amendmentReason: o.amendment_reason,
           current: o.id === row.current_outcome_id,
+          decision:
+            o.protocol_id !== null && o.protocol_version !== null && o.recommended_disposition !== null
+              ? {
+                  protocolId: o.protocol_id,
+                  protocolVersion: o.protocol_version,
+                  recommended: o.recommended_disposition,
+                  chosen: o.chosen_disposition,
+                  overrideReason: o.override_reason,
+                  adviceId: o.advice_id,
+                  adviceLanguage: o.advice_language,
+                }
+              : null,
         })),
         dispatchRequests: dispatches.map((d) => toDispatchRequestDto(d, config)),
         events: events.map(toTaskEventDto),
@@ -246,9 +261,15 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       const unknown = assessment.redFlags.filter((f) => !known.has(f));
       if (unknown.length > 0) throw validationError(unknown.map((f) => ({ path: 'body.redFlags', message: `Unknown red flag "${f}"` })));
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-        await lockForWork(trx, id, actor, { version, requireHolder: false });
-        const updated = await repo.updateTask(trx, id, { assessment: JSON.stringify(assessment) });
-        const data = { redFlags: assessment.redFlags.length };
+        const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
+        const recommendation = await recommendationForSave(trx, task, assessment);
+        const updated = await repo.updateTask(trx, id, {
+          assessment: JSON.stringify(assessment),
+          protocol_id: recommendation?.protocolId ?? null,
+          protocol_version: recommendation?.protocolVersion ?? null,
+          recommendation: recommendation ? JSON.stringify(recommendation) : null,
+        });
+        const data = { redFlags: assessment.redFlags.length, ...(recommendation ? { recommended: recommendation.disposition } : {}) };
         changes.record({ task: updated, type: 'task.assessment_saved', data, audit: { action: 'task.assessment_save', details: data } });
       });
       return summary(id);
@@ -258,8 +279,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     async recordOutcome(id: string, version: number, outcome: Outcome, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
-        assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment: parseAssessment(task.assessment) }, outcome);
-        await recordOutcome(trx, changes, actor, id, outcome);
+        const assessment = parseAssessment(task.assessment);
+        assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, outcome);
+        const decision = await decideOutcome(trx, task, assessment, outcome);
+        await recordOutcome(trx, changes, actor, id, outcome, undefined, decision);
       });
       return summary(id);
     },
@@ -279,8 +302,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         if (actor.role !== 'shift_leader' && current.recorded_by_id !== actor.id) {
           throw new AppError(403, 'NOT_OUTCOME_AUTHOR', 'Only the nurse who recorded the outcome, or a shift leader, may amend it.');
         }
-        assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment: parseAssessment(task.assessment) }, input.outcome);
-        await recordOutcome(trx, changes, actor, id, input.outcome, { outcomeId: current.id, reason: input.reason });
+        const assessment = parseAssessment(task.assessment);
+        assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, input.outcome);
+        const decision = await decideOutcome(trx, task, assessment, input.outcome);
+        await recordOutcome(trx, changes, actor, id, input.outcome, { outcomeId: current.id, reason: input.reason }, decision);
       });
       return summary(id);
     },

@@ -92,6 +92,28 @@ describe('hostile input', () => {
     );
   });
 
+  it('protocols: malformed imports and protocol answers are refused whole, writing nothing', async () => {
+    const versions = async () => (await t.db.selectFrom('protocol_version').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+    const exported = (await t.admin.get('/api/protocols/export')).body as { protocols: { id: string; content: Record<string, unknown> }[] };
+    const fall = exported.protocols.find((p) => p.id === 'fall')!;
+    const task = await createTask(erc);
+    const version = (await nurse.agent.post(`/api/tasks/${task.id}/claim`)).body.task.version as number;
+    const answers = () => ({ id: 'fall', version: 1, answers: [{ questionId: 'cannot_get_up', value: true, answeredAt: new Date().toISOString() }] });
+    await fc.assert(
+      fc.asyncProperty(mutated(() => structuredClone(fall.content)), mutated(answers), async (content, protocol) => {
+        const before = { ...(await tableCounts()), versions: await versions() };
+        const imported = await t.admin.post('/api/protocols/import').send({ format: 'dtask-protocol-set/1', protocols: [{ id: 'fuzzed', content }] });
+        expect([201, 409, 422], JSON.stringify(imported.body)).toContain(imported.status);
+        const saved = await nurse.agent.put(`/api/tasks/${task.id}/assessment`).send({ version, protocol });
+        expect([200, 409, 422], JSON.stringify(saved.body)).toContain(saved.status);
+        const after = { ...(await tableCounts()), versions: await versions() };
+        if (imported.status >= 400) expect(after.versions).toBe(before.versions);
+        if (saved.status >= 400) expect(after.task_event).toBe(before.task_event);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
   it('raw bytes, wrong content types and replays never cause a 500', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (raw, type) => {

@@ -4,7 +4,7 @@ import type { Role } from '../../server/contracts/common.ts';
 import { requestFor, startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 type Who = Role | 'integration' | 'anonymous';
-const ALL_ROLES: Role[] = ['nurse', 'shift_leader', 'manager', 'admin'];
+const ALL_ROLES: Role[] = ['nurse', 'shift_leader', 'manager', 'admin', 'medical_director'];
 const ADMIN: Who[] = ['admin'];
 const PUBLIC: Who[] = ['anonymous', 'integration', ...ALL_ROLES];
 const CLINICAL: Who[] = ['nurse', 'shift_leader'];
@@ -52,12 +52,23 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/tasks/{id}/outcome': CLINICAL,
   'POST /api/tasks/{id}/outcome/amendments': CLINICAL,
   'GET /api/events': CLINICAL,
-  'GET /api/reports/monthly': ['manager', 'shift_leader', 'admin'],
+  'GET /api/reports/monthly': ['manager', 'shift_leader', 'admin', 'medical_director'],
+  'GET /api/reports/protocols': ['manager', 'shift_leader', 'admin', 'medical_director'],
+  'GET /api/reference/dispositions': ['nurse', 'shift_leader', 'medical_director', 'admin'],
+  'PUT /api/reference/dispositions/{id}': ADMIN,
+  'GET /api/protocols': ['nurse', 'shift_leader', 'medical_director', 'admin'],
+  'GET /api/protocols/{id}': ['nurse', 'shift_leader', 'medical_director', 'admin'],
+  'GET /api/protocols/export': ['admin', 'medical_director'],
+  'POST /api/protocols/import': ['admin', 'medical_director'],
+  'POST /api/protocols': ['admin', 'medical_director'],
+  'PUT /api/protocols/{id}/draft': ['admin', 'medical_director'],
+  'POST /api/protocols/{id}/versions/{version}/approve': ['medical_director'],
+  'POST /api/protocols/{id}/versions/{version}/retire': ['medical_director'],
   'POST /api/import/tasks': ADMIN,
   'GET /api/stats/live': CLINICAL,
 };
 
-const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799', ercTaskId: 'ERC-NOPE' };
+const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799', ercTaskId: 'ERC-NOPE', version: '1' };
 
 let t: TestServer;
 const callers = new Map<Who, (method: string, path: string) => request.Test>();

@@ -5,6 +5,7 @@ import { AdminPage } from '../features/admin/components/admin-page.tsx';
 import { LoginPage } from '../features/auth/components/login-page.tsx';
 import { LiveLoadPage } from '../features/live-load/components/live-load-page.tsx';
 import { NurseConsolePage } from '../features/nurse-console/components/nurse-console-page.tsx';
+import { ProtocolsPage } from '../features/protocols/components/protocols-page.tsx';
 import { ReportsPage } from '../features/reports/components/reports-page.tsx';
 import { ErrorMessage } from '../lib/error-message.tsx';
 import { Link } from '../lib/link.tsx';
@@ -88,6 +89,8 @@ function PageView({ page, user }: { page: PageId; user: UserDto }) {
       return <LiveLoadPage />;
     case 'reports':
       return <ReportsPage />;
+    case 'protocols':
+      return <ProtocolsPage user={user} />;
     case 'admin-users':
       return <AdminPage section="users" currentUserId={user.id} />;
     case 'admin-keys':

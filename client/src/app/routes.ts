@@ -1,6 +1,6 @@
 import type { Role } from '../../../server/contracts/common.ts';
 
-export type PageId = 'nurse' | 'live' | 'reports' | 'admin-users' | 'admin-keys' | 'admin-audit' | 'admin-reference';
+export type PageId = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin-users' | 'admin-keys' | 'admin-audit' | 'admin-reference';
 
 interface PageDef {
   id: PageId;
@@ -12,14 +12,15 @@ interface PageDef {
 export const PAGES: readonly PageDef[] = [
   { id: 'nurse', path: '/nurse', roles: ['nurse', 'shift_leader'] },
   { id: 'live', path: '/live', roles: ['shift_leader'] },
-  { id: 'reports', path: '/reports', roles: ['manager', 'shift_leader', 'admin'] },
+  { id: 'reports', path: '/reports', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] },
+  { id: 'protocols', path: '/protocols', roles: ['admin', 'medical_director'] },
   { id: 'admin-users', path: '/admin/users', roles: ['admin'] },
   { id: 'admin-keys', path: '/admin/keys', roles: ['admin'] },
   { id: 'admin-audit', path: '/admin/audit', roles: ['admin'] },
   { id: 'admin-reference', path: '/admin/reference', roles: ['admin'] },
 ];
 
-export type NavKey = 'nurse' | 'live' | 'reports' | 'admin';
+export type NavKey = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin';
 
 interface NavItem {
   key: NavKey;
@@ -33,7 +34,8 @@ interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'nurse', to: '/nurse', roles: ['nurse', 'shift_leader'] },
   { key: 'live', to: '/live', roles: ['shift_leader'] },
-  { key: 'reports', to: '/reports', roles: ['manager', 'shift_leader', 'admin'] },
+  { key: 'reports', to: '/reports', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] },
+  { key: 'protocols', to: '/protocols', roles: ['admin', 'medical_director'] },
   { key: 'admin', to: '/admin/users', activePrefix: '/admin', roles: ['admin'] },
 ];
 

@@ -24,6 +24,8 @@ interface OutcomePanelProps {
   serverIssues: FieldIssue[];
   busy: boolean;
   onSubmit(): void;
+  /** Shown above the submit button: the protocol's decision fields (features/protocols). */
+  children?: ReactNode;
 }
 
 /** How a field says it is wrong, for assistive technology too. */
@@ -42,7 +44,7 @@ export function effectiveType(form: OutcomeForm, rules: { escalated: boolean; re
 }
 
 /** The three ways to close a task, their required fields, and what rules one out. */
-export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing, serverIssues, busy, onSubmit }: OutcomePanelProps) {
+export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing, serverIssues, busy, onSubmit, children }: OutcomePanelProps) {
   const { t } = useTranslation();
   const rules = { escalated, redFlagCount };
   const type = effectiveType(form, rules);
@@ -203,6 +205,8 @@ export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing,
             <RationaleField form={form} onChange={(v) => set('rationale', v)} fieldProps={fieldProps('rationale')} error={errorFor('rationale')} />
           </div>
         )}
+
+        {children}
 
         <div className="form-actions">
           <button type="submit" className="button button-primary" disabled={busy} aria-keyshortcuts="Control+Enter" data-testid="submit-outcome">

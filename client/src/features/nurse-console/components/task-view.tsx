@@ -10,6 +10,9 @@ import { recordCallAttempt, recordOutcome, releaseTask } from '../api/nurse-api.
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { useTaskDraft } from '../hooks/use-task-draft.ts';
 import { holds, type TaskView as TaskViewState } from '../hooks/use-task-view.ts';
+import { OutcomeDecision } from '../../protocols/components/outcome-decision.tsx';
+import { ProtocolPanel } from '../../protocols/components/protocol-panel.tsx';
+import { useDecisionSupport } from '../hooks/use-decision-support.ts';
 import { outcomeFromForm, type OutcomeField } from '../utils/outcome-form.ts';
 import { fieldIssues, nurseErrorText, taskName } from '../utils/task-text.ts';
 import { ActionError } from './action-error.tsx';
@@ -62,7 +65,9 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
   const [draftBlocked, setDraftBlocked] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const escalated = task.escalatedAt !== null;
-  const redFlagCount = canEdit ? draft.assessment.redFlags.length : (task.assessment?.redFlags.length ?? 0);
+
+  const decision = useDecisionSupport(task, draft, canEdit, language);
+  const redFlagCount = (canEdit ? draft.assessment.redFlags.length : (task.assessment?.redFlags.length ?? 0)) + decision.protocol.hardDispatchFloors;
   const name = taskName(task, language);
   const claimable = task.state === 'queued' || task.state === 'callback_pending';
 
@@ -108,13 +113,19 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
       return;
     }
     setMissing([]);
+    const extras = decision.protocol.extrasFor(parsed.value);
+    decision.setMissing(extras.ok ? [] : extras.missing);
+    if (!extras.ok) {
+      document.getElementById(`decision-${extras.missing[0]}`)?.focus();
+      return;
+    }
     outcomeAction.clear();
     // The server decides on the saved assessment (its red flags): save it first, then send that version.
     const saved = await draft.flush();
     setDraftBlocked(!saved);
     if (!saved) return;
     const version = view.version();
-    const outcome = parsed.value;
+    const outcome = { ...parsed.value, ...extras.value };
     await outcomeAction.run(
       (key) => view.change(recordOutcome(task.id, version, outcome, key)),
       () => {
@@ -260,6 +271,7 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
       </section>
 
       <AssessmentSection form={draft.assessment} onChange={draft.setAssessment} redFlags={redFlags} readOnly={!canEdit} status={draft.status} onRetrySave={() => void draft.flush()} />
+      <ProtocolPanel protocol={decision.protocol} form={draft.assessment.protocol} onChange={(p) => draft.setAssessment({ ...draft.assessment, protocol: p })} readOnly={!canEdit} />
 
       {canEdit && (
         <>
@@ -272,7 +284,9 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
             serverIssues={fieldIssues(outcomeAction.error)}
             busy={outcomeAction.busy}
             onSubmit={() => void submitOutcome()}
-          />
+          >
+            <OutcomeDecision protocol={decision.protocol} outcome={decision.chosenOutcome} missing={decision.missing} />
+          </OutcomePanel>
           {draftBlocked && draft.status.kind !== 'saved' && (
             <p className="message message-error" role="alert">
               {t('nurse.outcome.saveFirst')} {draft.status.kind === 'failed' ? nurseErrorText(draft.status.error) : ''}

@@ -1,4 +1,5 @@
 import type { AssessmentFields } from '../../../../../server/contracts/tasks.ts';
+import { protocolAnswersFrom, protocolFormFrom, type ProtocolForm } from '../../protocols/utils/protocol-form.ts';
 
 // The assessment as the nurse types it (all text), and its conversion to the API's shape.
 
@@ -36,6 +37,8 @@ export interface AssessmentForm {
   consciousness: Consciousness | '';
   currentServices: string[];
   notes: string;
+  /** The protocol answers (features/protocols); null until the first answer. */
+  protocol: ProtocolForm | null;
 }
 
 const emptyVitals = (): Record<VitalKey, string> => ({
@@ -49,7 +52,7 @@ const emptyVitals = (): Record<VitalKey, string> => ({
 });
 
 export function emptyAssessmentForm(): AssessmentForm {
-  return { chiefComplaint: '', onset: '', redFlags: [], vitals: emptyVitals(), consciousness: '', currentServices: [], notes: '' };
+  return { chiefComplaint: '', onset: '', redFlags: [], vitals: emptyVitals(), consciousness: '', currentServices: [], notes: '', protocol: null };
 }
 
 export function isConsciousness(value: unknown): value is Consciousness {
@@ -72,6 +75,7 @@ export function formFromAssessment(saved: AssessmentFields | null): AssessmentFo
     consciousness: saved.vitals.consciousness ?? '',
     currentServices: [...saved.currentServices],
     notes: saved.notes ?? '',
+    protocol: protocolFormFrom(saved.protocol),
   };
 }
 
@@ -103,5 +107,6 @@ export function assessmentFromForm(form: AssessmentForm): { ok: true; value: Ass
   if (chiefComplaint) value.chiefComplaint = chiefComplaint;
   if (onset) value.onset = onset;
   if (notes) value.notes = notes;
+  if (form.protocol) value.protocol = protocolAnswersFrom(form.protocol);
   return { ok: true, value };
 }

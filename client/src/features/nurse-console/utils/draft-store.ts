@@ -8,6 +8,7 @@ import {
   UNIT_LEVELS,
   type OutcomeForm,
 } from './outcome-form.ts';
+import { readProtocolForm } from '../../protocols/utils/protocol-form.ts';
 import { emptyAssessmentForm, isConsciousness, VITAL_KEYS, type AssessmentForm } from './assessment-form.ts';
 
 // The nurse's work on a task kept in this browser, so that a reload, a lost connection or a crash
@@ -48,6 +49,7 @@ function readAssessment(raw: unknown): AssessmentForm {
     consciousness: isConsciousness(data.consciousness) ? data.consciousness : '',
     currentServices: strings(data.currentServices),
     notes: str(data.notes),
+    protocol: readProtocolForm(data.protocol),
   };
 }
 

@@ -96,3 +96,12 @@ export function outcomeFromForm(form: OutcomeForm, escalated: boolean): { ok: tr
     }
   }
 }
+
+/** The form set to the outcome a recommended disposition stands for (its type, and urgency or target where it names one). */
+export function withPreselection(form: OutcomeForm, pick: { type: string; urgency?: string; target?: string }): OutcomeForm {
+  const type = OUTCOME_TYPES.find((x) => x === pick.type);
+  if (!type) return form;
+  const urgency = DISPATCH_URGENCIES.find((x) => x === pick.urgency) ?? form.urgency;
+  const target = REDIRECT_TARGETS.find((x) => x === pick.target) ?? form.target;
+  return { ...form, type, urgency, target };
+}

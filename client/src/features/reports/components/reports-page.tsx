@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REPORT_GROUP_BY, type ReportGroupBy } from '../../../../../server/contracts/reports.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
+import { ProtocolReportSection } from '../../protocols/components/protocol-report-section.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { csvHref, fetchMonthlyReport, type ReportFilters } from '../api/reports-api.ts';
 import { OutcomeChart } from './outcome-chart.tsx';
@@ -98,6 +99,7 @@ export function ReportsPage() {
           <p className="hint">{t('reports.definitions')}</p>
         </div>
       )}
+      <ProtocolReportSection />
     </section>
   );
 }
