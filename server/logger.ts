@@ -9,7 +9,7 @@ export type { Logger };
  * Errors as logged: name, message, code and stack only. A PostgreSQL error's `detail` ("Failing row
  * contains (...)") or `where` can carry a task row, phone number and summary included.
  */
-function safeError(err: unknown): Record<string, unknown> {
+export function safeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
   const code = 'code' in err ? String(err.code) : undefined;
   return { type: err.name, message: err.message, ...(code ? { code } : {}), stack: err.stack };
@@ -37,11 +37,19 @@ export function requestLogger(logger: Logger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
+    // Unwrapped, so pino-http's own serializers (which copy every property of an error, SQL
+    // parameters and request bodies included) never run: the safe one above serializes errors here too.
+    wrapSerializers: false,
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      err: safeError,
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (req, res, err) => {
+      // A client that went away before its answer was sent is no server error (and has no stack worth keeping).
+      if (req.readableAborted || !res.writableEnded) return 'debug';
+      return err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+    },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
   });
 }
