@@ -25,7 +25,8 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z
     .string()
     .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
-    .pipe(z.array(z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, 'a comma list of origins such as https://triage.example.fi'))),
+    .pipe(z.array(z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, 'a comma list of origins such as https://triage.example.fi')))
+    .optional(),
   SESSION_IDLE_MINUTES: int(5, 24 * 60).default(12 * 60),
   LOGIN_SLOWDOWN_AFTER: int(1, 100).default(3),
   LOGIN_LOCK_AFTER: int(2, 100).default(10),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
 export type { Logger };
@@ -15,14 +15,15 @@ export function safeError(err: unknown): Record<string, unknown> {
   return { type: err.name, message: err.message, ...(code ? { code } : {}), stack: err.stack };
 }
 
-export function createLogger(level: string): Logger {
+/** A logger to stdout, or to `destination` (tests read what was logged). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'dtask-console' },
     // Personal health data must never reach the logs: whatever a caller passes by mistake is cut here.
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'body', 'password', '*.password', 'callbackPhone', '*.callbackPhone'], remove: true },
     serializers: { err: safeError },
-  });
+  }, destination);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
