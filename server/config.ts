@@ -43,7 +43,7 @@ const EnvSchema = z.object({
     .default([30, 60, 90]),
   DISPATCH_ACK_MINUTES: int(1, 240).default(5),
   CLOCK_SKEW_SECONDS: int(0, 3600).default(120),
-  RECEIVED_MAX_AGE_HOURS: int(1, 24 * 30).default(24),
+  RECEIVED_MAX_AGE_HOURS: int(1, 24 * 366).default(24),
   SCHEDULER_INTERVAL_MS: int(200, 600_000).default(5000),
   SCHEDULER_ENABLED: bool.default(true),
   REPORT_MIN_GROUP_SIZE: int(1, 100).default(5),
