@@ -64,6 +64,9 @@ function hasBody(req: Request): boolean {
  * not JSON is refused (415) rather than treated as empty; no body at all is fine.
  */
 export async function readJsonBody(req: Request, res: Response, limit: string): Promise<void> {
+  // A client that went away while it was being authenticated: the parser would see a finished
+  // request and hand the route an empty body, acting (claiming a task, say) for nobody.
+  if (req.readableAborted || req.destroyed) throw Object.assign(new Error('request aborted'), { type: 'request.aborted' });
   if (!hasBody(req)) return;
   if (!req.is('application/json')) {
     throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as JSON (Content-Type: application/json).');
