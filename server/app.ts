@@ -9,17 +9,17 @@ import type { Metrics } from './metrics/metrics.ts';
 import { requestLogger } from './logger.ts';
 import type { Publisher } from './realtime/publisher.ts';
 import { createAuthenticator } from './http/authenticator.ts';
-import { apiNotFound, errorHandler } from './http/error-handler.ts';
+import { apiNotFound, assetNotFound, errorHandler } from './http/error-handler.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
-import { refuseCrossSite, securityHeaders } from './http/security.ts';
+import { noStore, refuseCrossSite, securityHeaders } from './http/security.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { settingsRoutes } from './health/settings.routes.ts';
-import { IMPORT_BODY_LIMIT, importRoutes } from './import/import.routes.ts';
+import { importRoutes } from './import/import.routes.ts';
 import { createImportService } from './import/import.service.ts';
 import { createPhoneHasher, startPhoneHashFill } from './reports/phone-hash.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
@@ -102,10 +102,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
   app.set('trust proxy', config.trustProxy);
   app.use(requestLogger(logger));
   app.use(securityHeaders);
-  // The history import carries thousands of rows; it parses first, so the general limit skips it.
-  app.use('/api/import', express.json({ limit: IMPORT_BODY_LIMIT }));
-  app.use(express.json({ limit: '256kb' }));
-  app.use('/api', refuseCrossSite);
+  app.use('/api', refuseCrossSite(config.allowedOrigins), noStore);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
@@ -115,12 +112,13 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
   app.use('/api', apiNotFound);
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-    // The client routes in the browser: any other GET gets the app's page.
-    app.get(/^\/(?!api\/|healthz|readyz|socket\.io\/).*/, (_req, res) => {
+    // The client routes in the browser: any other GET (but a missing built file) gets the app's page.
+    app.get(/^\/(?!api\/|assets\/|healthz|readyz|socket\.io\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(path.join(CLIENT_DIST, 'index.html'));
     });
   }
+  app.use('/assets', assetNotFound);
   app.use(errorHandler);
   return { app, routes, auth };
 }

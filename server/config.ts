@@ -20,6 +20,13 @@ const EnvSchema = z.object({
     .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'a hop count, true/false, or a comma list of addresses, subnets or loopback/linklocal/uniquelocal')
     .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
     .default('loopback'),
+  // Origins (scheme://host:port) the browser client is served from, when a proxy makes the Host
+  // header differ from what the browser shows; unset: the origin whose host is the request's Host.
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, 'a comma list of origins such as https://triage.example.fi')))
+    .optional(),
   SESSION_IDLE_MINUTES: int(5, 24 * 60).default(12 * 60),
   LOGIN_SLOWDOWN_AFTER: int(1, 100).default(3),
   LOGIN_LOCK_AFTER: int(2, 100).default(10),
@@ -36,6 +43,7 @@ const EnvSchema = z.object({
     .default([30, 60, 90]),
   DISPATCH_ACK_MINUTES: int(1, 240).default(5),
   CLOCK_SKEW_SECONDS: int(0, 3600).default(120),
+  RECEIVED_MAX_AGE_HOURS: int(1, 24 * 366).default(24),
   SCHEDULER_INTERVAL_MS: int(200, 600_000).default(5000),
   SCHEDULER_ENABLED: bool.default(true),
   REPORT_MIN_GROUP_SIZE: int(1, 100).default(5),
@@ -62,6 +70,8 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly cookieSecure: boolean;
   readonly trustProxy: boolean | number | string;
+  /** Browser origins admitted to the API and the socket; empty: the origin that matches the Host header. */
+  readonly allowedOrigins: readonly string[];
   readonly session: { readonly idleMinutes: number };
   readonly login: { readonly slowdownAfter: number; readonly lockAfter: number; readonly lockMinutes: number };
   readonly lifecycle: LifecycleConfig;
@@ -111,6 +121,11 @@ export interface LifecycleConfig {
   readonly dispatchAckMinutes: number;
   /** How far in the future receivedAt may be (clock skew between the ERC and us). */
   readonly clockSkewSeconds: number;
+  /**
+   * How far in the past receivedAt may be at intake: an older time would put the task at the top of
+   * the queue and in a month whose reports are already read. The history import has its own range.
+   */
+  readonly receivedMaxAgeHours: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminPassword: e.ADMIN_PASSWORD,
     cookieSecure: e.COOKIE_SECURE,
     trustProxy: e.TRUST_PROXY,
+    allowedOrigins: Object.freeze(e.ALLOWED_ORIGINS ?? []),
     session: Object.freeze({ idleMinutes: e.SESSION_IDLE_MINUTES }),
     login: Object.freeze({
       slowdownAfter: e.LOGIN_SLOWDOWN_AFTER,
@@ -165,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       waitTargetsMinutes: Object.freeze(e.WAIT_TARGETS_MINUTES),
       dispatchAckMinutes: e.DISPATCH_ACK_MINUTES,
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
+      receivedMaxAgeHours: e.RECEIVED_MAX_AGE_HOURS,
     }),
     scheduler: Object.freeze({ enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS }),
     reports: Object.freeze({ minGroupSize: e.REPORT_MIN_GROUP_SIZE, phoneHashKey: e.PHONE_HASH_KEY }),

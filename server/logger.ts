@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
 export type { Logger };
@@ -9,20 +9,21 @@ export type { Logger };
  * Errors as logged: name, message, code and stack only. A PostgreSQL error's `detail` ("Failing row
  * contains (...)") or `where` can carry a task row, phone number and summary included.
  */
-function safeError(err: unknown): Record<string, unknown> {
+export function safeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { message: String(err) };
   const code = 'code' in err ? String(err.code) : undefined;
   return { type: err.name, message: err.message, ...(code ? { code } : {}), stack: err.stack };
 }
 
-export function createLogger(level: string): Logger {
+/** A logger to stdout, or to `destination` (tests read what was logged). */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'dtask-console' },
     // Personal health data must never reach the logs: whatever a caller passes by mistake is cut here.
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'body', 'password', '*.password', 'callbackPhone', '*.callbackPhone'], remove: true },
     serializers: { err: safeError },
-  });
+  }, destination);
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -37,11 +38,19 @@ export function requestLogger(logger: Logger) {
       res.setHeader('X-Request-Id', id);
       return id;
     },
+    // Unwrapped, so pino-http's own serializers (which copy every property of an error, SQL
+    // parameters and request bodies included) never run: the safe one above serializes errors here too.
+    wrapSerializers: false,
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      err: safeError,
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (req, res, err) => {
+      // A client that went away before its answer was sent is no server error (and has no stack worth keeping).
+      if (req.readableAborted || !res.writableEnded) return 'debug';
+      return err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+    },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
   });
 }

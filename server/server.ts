@@ -42,6 +42,7 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
   const io = createSocketServer(httpServer, {
     userForToken: (token) => (parts ? parts.auth.userForToken(token) : Promise.resolve(undefined)),
     logger,
+    allowedOrigins: config.allowedOrigins,
     pool: handle.pubsubPool,
     onPresenceChange: () => liveStats?.presenceChanged(),
   });

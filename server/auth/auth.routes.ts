@@ -16,8 +16,10 @@ export function authRoutes(auth: AuthService, config: Config): RouteDef[] {
       body: LoginRequest,
       responses: {
         200: { description: 'Logged in', schema: SessionResponse },
-        401: { description: 'Wrong username or password (INVALID_CREDENTIALS)' },
-        429: { description: 'Too many failures: LOGIN_THROTTLED or ACCOUNT_LOCKED, with details.retryAfterSeconds' },
+        401: {
+          description:
+            'INVALID_CREDENTIALS: the one answer to every refused login (unknown name, wrong password, inactive account, or an account that is throttled or locked after repeated failures, even with the right password), so answers reveal neither names nor passwords',
+        },
       },
       async handle({ body, req, res, ctx }) {
         const { user, token } = await auth.login(body, readSessionToken(req.headers.cookie), ctx);

@@ -7,65 +7,51 @@ import type { AnonymousActor, IntegrationActor, RequestContext, UserActor } from
 import { AppError } from '../http/errors.ts';
 import type { LoginObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { findUserByUsername, lockUserById, recordFailedLogin, recordSuccessfulLogin } from '../users/users.repository.ts';
+import { claimLoginAttempt, findUserByUsername, recordSuccessfulLogin } from '../users/users.repository.ts';
 import { findActiveKeyByHash, touchKey } from '../integration-keys/integration-keys.repository.ts';
 import { randomToken, tokenDigest, verifyPassword } from './secrets.ts';
 import { deleteSession, findLiveSession, insertSession, touchSession } from './session.repository.ts';
 
 const ANONYMOUS: AnonymousActor = { kind: 'anonymous' };
 
-function secondsUntil(date: Date): number {
-  return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 1000));
-}
-
-function lockedError(lockedUntil: Date, failedLogins: number, lockAfter: number): AppError {
-  const retryAfterSeconds = secondsUntil(lockedUntil);
-  return failedLogins >= lockAfter
-    ? new AppError(429, 'ACCOUNT_LOCKED', `Too many failed logins: the account is locked for ${Math.ceil(retryAfterSeconds / 60)} min. An admin can unlock it by resetting the password.`, { retryAfterSeconds })
-    : new AppError(429, 'LOGIN_THROTTLED', `Too many failed logins: wait ${retryAfterSeconds} s before trying again.`, { retryAfterSeconds });
-}
+// One answer for every refused login: a wrong password, an unknown or inactive user, and an account
+// that is throttled or locked (even for the right password). Anything else tells an attacker which
+// names exist or which guess was right.
+const invalidCredentials = () =>
+  new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password. After repeated failures an account pauses logins for a while.');
 
 export function createAuthService(db: Db, config: Config, publisher: Publisher, observe: LoginObserver) {
+  let passwordVerifications = 0;
   return {
     /**
      * Checks the password and opens a new server-side session. The caller's previous session, if
-     * any, is ended (no session fixation). Failures count towards slow-down and lock-out in SQL, so
-     * the limit holds across nodes.
+     * any, is ended (no session fixation). Each attempt on an account is counted as a failure in SQL
+     * before the password is verified, and only while the account is not throttled or locked, so
+     * concurrent guesses on any number of nodes never verify more passwords than the lock allows; a
+     * success clears the count.
      */
     async login(input: LoginRequest, previousToken: string | undefined, ctx: RequestContext): Promise<{ user: UserDto; token: string }> {
       const user = await findUserByUsername(db, input.username.toLowerCase());
-      if (user?.locked_until && user.locked_until > new Date()) {
-        await insertAudit(db, ANONYMOUS, ctx, { action: 'auth.login_refused', targetType: 'user', targetId: user.id, details: { username: user.username, reason: 'locked' } });
-        observe.failed(user.failed_logins >= config.login.lockAfter ? 'locked' : 'throttled');
-        throw lockedError(user.locked_until, user.failed_logins, config.login.lockAfter);
-      }
-      const valid = await verifyPassword(user?.password_hash, input.password);
-      if (!user || !valid || !user.active) {
-        const counted = await db.transaction().execute(async (trx) => {
-          const result = user && user.active && !valid ? await recordFailedLogin(trx, user.id, config.login) : undefined;
-          await insertAudit(trx, ANONYMOUS, ctx, {
-            action: 'auth.login_failed',
-            ...(user ? { targetType: 'user', targetId: user.id } : {}),
-            details: { username: input.username.slice(0, 64), failedLogins: result?.failed_logins ?? null },
-          });
-          return result;
+      const admitted = user?.active ? await claimLoginAttempt(db, user.id, config.login) : undefined;
+      // Without an admitted attempt a dummy hash is verified, so refusals take as long as wrong passwords.
+      const valid = await verifyPassword(admitted ? user?.password_hash : undefined, input.password);
+      if (admitted) passwordVerifications++;
+      if (!user || !admitted || !valid) {
+        const refused = Boolean(user?.active && !admitted);
+        await insertAudit(db, ANONYMOUS, ctx, {
+          action: refused ? 'auth.login_refused' : 'auth.login_failed',
+          ...(user ? { targetType: 'user', targetId: user.id } : {}),
+          details: { username: input.username.slice(0, 64), failedLogins: admitted?.failed_logins ?? null, ...(refused ? { reason: 'throttled' } : {}) },
         });
-        observe.failed('invalid_credentials');
-        if (counted?.locked_until && counted.failed_logins >= config.login.lockAfter) {
-          observe.lockedOut();
-          throw lockedError(counted.locked_until, counted.failed_logins, config.login.lockAfter);
-        }
-        throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password.');
+        if (refused && user) observe.failed(user.failed_logins >= config.login.lockAfter ? 'locked' : 'throttled');
+        else observe.failed('invalid_credentials');
+        // The failure that reached the lock.
+        if (admitted && admitted.failed_logins === config.login.lockAfter) observe.lockedOut();
+        throw invalidCredentials();
       }
       const token = randomToken();
       const actor: UserActor = { kind: 'user', id: user.id, username: user.username, displayName: user.display_name, role: Role.parse(user.role), sessionId: tokenDigest(token) };
       const endedPrevious = await db.transaction().execute(async (trx) => {
-        // Concurrent guesses all passed the lock check above before any failure was counted: look
-        // again under the row lock, so a lock set meanwhile also stops a right guess.
-        const current = await lockUserById(trx, user.id);
-        if (current?.locked_until && current.locked_until > new Date()) {
-          throw lockedError(current.locked_until, current.failed_logins, config.login.lockAfter);
-        }
         const ended = previousToken ? await deleteSession(trx, tokenDigest(previousToken)) : false;
         await insertSession(trx, actor.sessionId, user.id);
         await recordSuccessfulLogin(trx, user.id);
@@ -75,6 +61,9 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher, 
       if (endedPrevious && previousToken) publisher.sessionsEnded([tokenDigest(previousToken)], 'logout');
       return { user: { id: user.id, username: user.username, displayName: user.display_name, role: actor.role }, token };
     },
+
+    /** How many passwords this node has verified against a stored hash (dummy checks not counted). */
+    passwordVerifications: () => passwordVerifications,
 
     /** Ends this session on the server and closes every socket that uses it, on any node. */
     async logout(actor: UserActor, ctx: RequestContext): Promise<void> {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { IsoDateTime } from './common.ts';
+import { IsoDateTime, text } from './common.ts';
 
 export const AuditQuery = z
   .strictObject({
-    actor: z.string().trim().max(64).optional().describe('Username of the actor, or "system"'),
-    action: z.string().trim().max(64).optional().describe('Exact action, or a prefix ending in "." such as "user."'),
-    target: z.string().trim().max(128).optional().describe('Target id'),
+    actor: text(64).optional().describe('Username of the actor, or "system"'),
+    action: text(64).optional().describe('Exact action, or a prefix ending in "." such as "user."'),
+    target: text(128).optional().describe('Target id'),
     from: IsoDateTime.optional(),
     to: IsoDateTime.optional(),
     before: z.coerce.number().int().positive().optional().describe('Cursor: return entries older than this id'),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Role, Uuid } from './common.ts';
+import { Role, Uuid, name } from './common.ts';
 
 export const LoginRequest = z
   .strictObject({
-    username: z.string().trim().min(1).max(64),
+    username: name(64).pipe(z.string().min(1)),
     password: z.string().min(1).max(256),
   })
   .meta({ id: 'LoginRequest' });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { IsoDateTime, Uuid, text } from './common.ts';
+import { IsoDateTime, Uuid, name } from './common.ts';
 
 export const CreateIntegrationKeyRequest = z
-  .strictObject({ name: text(120).pipe(z.string().min(1)) })
+  .strictObject({ name: name(120).pipe(z.string().min(1)) })
   .meta({ id: 'CreateIntegrationKeyRequest' });
 export type CreateIntegrationKeyRequest = z.infer<typeof CreateIntegrationKeyRequest>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid, text } from './common.ts';
+import { Uuid, name } from './common.ts';
 
 export const URGENCIES = ['A', 'B', 'C', 'D'] as const;
 export const Urgency = z.enum(URGENCIES);
@@ -16,14 +16,14 @@ export type AreaDto = z.infer<typeof AreaDto>;
 export const AreaList = z.object({ areas: z.array(AreaDto) }).meta({ id: 'AreaList' });
 export type AreaList = z.infer<typeof AreaList>;
 
-export const CreateAreaRequest = z.strictObject({ name: text(80).pipe(z.string().min(1)) }).meta({ id: 'CreateAreaRequest' });
+export const CreateAreaRequest = z.strictObject({ name: name(80).pipe(z.string().min(1)) }).meta({ id: 'CreateAreaRequest' });
 const notEmpty = (v: object) => Object.keys(v).length > 0;
 export const UpdateAreaRequest = z
-  .strictObject({ name: text(80).pipe(z.string().min(1)).optional(), active: z.boolean().optional() })
+  .strictObject({ name: name(80).pipe(z.string().min(1)).optional(), active: z.boolean().optional() })
   .refine(notEmpty, 'Nothing to change')
   .meta({ id: 'UpdateAreaRequest' });
 export const CreateMunicipalityRequest = z
-  .strictObject({ name: text(80).pipe(z.string().min(1)), areaId: Uuid })
+  .strictObject({ name: name(80).pipe(z.string().min(1)), areaId: Uuid })
   .meta({ id: 'CreateMunicipalityRequest' });
 export const UpdateMunicipalityRequest = z
   .strictObject({ areaId: Uuid.optional(), active: z.boolean().optional() })
@@ -45,8 +45,8 @@ export const TaskCodeList = z.object({ taskCodes: z.array(TaskCodeDto) }).meta({
 export type TaskCodeList = z.infer<typeof TaskCodeList>;
 export const PutTaskCodeRequest = z
   .strictObject({
-    nameFi: text(160).pipe(z.string().min(1)),
-    nameEn: text(160).pipe(z.string().min(1)),
+    nameFi: name(160).pipe(z.string().min(1)),
+    nameEn: name(160).pipe(z.string().min(1)),
     classesAllowed: z.array(Urgency).min(1),
     dCallbackCandidate: z.boolean(),
     active: z.boolean().default(true),
@@ -62,7 +62,7 @@ export const RedFlagList = z.object({ redFlags: z.array(RedFlagDto) }).meta({ id
 export const RedFlagParams = z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'An identifier such as chest_pain') });
 export const PutRedFlagRequest = z
   .strictObject({
-    labels: z.strictObject({ fi: text(120).pipe(z.string().min(1)), sv: text(120).pipe(z.string().min(1)), en: text(120).pipe(z.string().min(1)) }),
+    labels: z.strictObject({ fi: name(120).pipe(z.string().min(1)), sv: name(120).pipe(z.string().min(1)), en: name(120).pipe(z.string().min(1)) }),
     active: z.boolean().default(true),
   })
   .meta({ id: 'PutRedFlagRequest' });

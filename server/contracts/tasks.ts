@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, Uuid, text } from './common.ts';
+import { IsoDateTime, Uuid, name, text } from './common.ts';
 import { AdviceGiven, Override, ProtocolAnswers, RecommendationDto } from './protocols.ts';
 import { TaskCodeValue, Urgency } from './reference.ts';
 
@@ -31,7 +31,7 @@ export const IntakeRequest = z
     taskCode: TaskCodeValue,
     taskLabel: text(200).optional(),
     receivedAt: IsoDateTime,
-    municipality: text(80).pipe(z.string().min(1)),
+    municipality: name(80).pipe(z.string().min(1)),
     address: text(200).optional(),
     callbackPhone: PhoneNumber,
     patientAge: z.number().int().min(0).max(130).optional(),

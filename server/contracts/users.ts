@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime, Role, Uuid, text } from './common.ts';
+import { IsoDateTime, Role, Uuid, name } from './common.ts';
 
 export const Username = z
   .string()
@@ -15,7 +15,7 @@ export const CreateUserRequest = z
   .strictObject({
     username: Username,
     password: Password,
-    displayName: text(120).pipe(z.string().min(1)),
+    displayName: name(120).pipe(z.string().min(1)),
     role: Role,
   })
   .meta({ id: 'CreateUserRequest' });
@@ -26,7 +26,7 @@ export const UpdateUserRequest = z
     role: Role.optional(),
     active: z.boolean().optional(),
     password: Password.optional(),
-    displayName: text(120).pipe(z.string().min(1)).optional(),
+    displayName: name(120).pipe(z.string().min(1)).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'Nothing to change')
   .meta({ id: 'UpdateUserRequest' });

@@ -9,7 +9,13 @@ function send(res: Parameters<RequestHandler>[1], status: number, error: ErrorBo
 
 /** Unknown /api paths answer in the API's error shape rather than with the client's index page. */
 export const apiNotFound: RequestHandler = (req, res) => {
-  send(res, 404, { code: 'NOT_FOUND', message: `No API route ${req.method} ${req.path}` });
+  // originalUrl: under app.use('/api') req.path has lost its mount point.
+  send(res, 404, { code: 'NOT_FOUND', message: `No API route ${req.method} ${req.originalUrl.split('?')[0]}` });
+};
+
+/** A built file that does not exist (a source map, an old bundle name) is missing, not the app's page. */
+export const assetNotFound: RequestHandler = (_req, res) => {
+  res.status(404).type('text/plain').send('Not found');
 };
 
 /** The one place that turns any failure into the API's error shape. */
@@ -21,6 +27,15 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     return;
   }
   const type = typeof err === 'object' && err !== null && 'type' in err ? String(err.type) : '';
+  if (type === 'request.aborted') {
+    // The client went away mid-upload: nobody to answer, and nothing went wrong here.
+    req.log.debug('client aborted the request');
+    return;
+  }
+  if (type === 'entity.too.deep') {
+    send(res, 422, { code: 'JSON_TOO_DEEP', message: 'The request body nests deeper than any request of this API' });
+    return;
+  }
   if (type === 'entity.parse.failed') {
     send(res, 400, { code: 'INVALID_JSON', message: 'The request body is not valid JSON' });
     return;

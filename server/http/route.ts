@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/create-db.ts';
 import { abandonIdempotent, beginIdempotent, completeIdempotent } from '../idempotency/idempotency.repository.ts';
 import type { Role } from '../contracts/common.ts';
 import type { AnonymousActor, IntegrationActor, RequestContext, UserActor } from './actor.ts';
+import { DEFAULT_BODY_LIMIT, readJsonBody } from './body.ts';
 import { AppError, validationError } from './errors.ts';
 
 export type Access =
@@ -58,6 +60,8 @@ export interface RouteDef<
   params?: P;
   /** Honours an Idempotency-Key header (documented in OpenAPI). */
   idempotent?: boolean;
+  /** A body limit above the default, read only once the caller is admitted (the history import). */
+  bodyLimit?: string;
   responses: Record<number, ResponseSpec>;
   handle(input: HandlerInput<A, B, Q, P>): Promise<Reply> | Reply;
 }
@@ -81,6 +85,15 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, where: string)
   throw validationError(
     result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message })),
   );
+}
+
+/**
+ * The client's address for the audit row. Behind a trusted proxy Express takes it from
+ * X-Forwarded-For, which holds whatever the sender wrote: only an IP address is kept, else the
+ * address of the connection itself.
+ */
+function clientAddress(req: Request): string | null {
+  return req.ip !== undefined && isIP(req.ip) !== 0 ? req.ip : (req.socket.remoteAddress ?? null);
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -117,7 +130,7 @@ async function idempotent(db: Db, req: Request, actorId: string, run: () => Prom
 }
 
 /**
- * Mounts the route table on a router: access check, validation of body, query and params, one
+ * Mounts the route table on a router: access check, then reading the body, validation of body, query and params, one
  * handler call (at most once per Idempotency-Key where the route honours one), and the reply. In
  * development and test the reply is checked against the declared response schema, so the OpenAPI
  * document cannot drift from what the server sends.
@@ -126,13 +139,15 @@ export function mountRoutes(router: Router, routes: readonly RouteDef[], deps: {
   for (const route of routes) {
     const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
     router[route.method](expressPath, async (req: Request, res: Response) => {
+      // Who may call comes first: nobody gets the server to read, let alone parse, a body before that.
       const actor = await deps.auth.resolve(route.access, req, res);
+      if (route.method !== 'get') await readJsonBody(req, res, route.bodyLimit ?? DEFAULT_BODY_LIMIT);
       const input = {
         body: parsePart(route.body, req.body, 'body'),
         query: parsePart(route.query, req.query, 'query'),
         params: parsePart(route.params, req.params, 'params'),
         actor,
-        ctx: { requestId: String(req.id), clientIp: req.ip ?? null },
+        ctx: { requestId: String(req.id), clientIp: clientAddress(req) },
         req,
         res,
       } as HandlerInput<Access, z.ZodType, z.ZodType, z.ZodType>;

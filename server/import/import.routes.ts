@@ -2,7 +2,7 @@ import { ImportRequest, ImportResult, IMPORT_MAX_ROWS } from '../contracts/repor
 import { defineRoute, type RouteDef } from '../http/route.ts';
 import type { ImportService } from './import.service.ts';
 
-/** Request bodies of this size reach the import route only (the rest of the API keeps its small limit). */
+/** Request bodies of this size reach the import route only, from an admin (the rest of the API keeps its small limit). */
 export const IMPORT_BODY_LIMIT = '16mb';
 
 export function importRoutes(imports: ImportService): RouteDef[] {
@@ -14,6 +14,7 @@ export function importRoutes(imports: ImportService): RouteDef[] {
       tag: 'reports',
       access: { kind: 'session', roles: ['admin'] },
       body: ImportRequest,
+      bodyLimit: IMPORT_BODY_LIMIT,
       responses: {
         200: { description: 'Imported: how many rows were new and how many were already here', schema: ImportResult },
         409: { description: 'DUPLICATE_ERC_TASK: rows (details[].path body.tasks.N.ercTaskId) already received with other content; nothing imported' },

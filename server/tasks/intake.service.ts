@@ -47,8 +47,12 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
           { path: 'body.urgency', message: 'Only D is accepted' },
         ]);
       }
-      if (new Date(input.receivedAt).getTime() > Date.now() + config.clockSkewSeconds * 1000) {
+      const receivedAt = new Date(input.receivedAt).getTime();
+      if (receivedAt > Date.now() + config.clockSkewSeconds * 1000) {
         throw validationError([{ path: 'body.receivedAt', message: `Lies in the future (more than ${config.clockSkewSeconds} s ahead of this server's clock)` }]);
+      }
+      if (receivedAt < Date.now() - config.receivedMaxAgeHours * 3_600_000) {
+        throw validationError([{ path: 'body.receivedAt', message: `Lies more than ${config.receivedMaxAgeHours} h in the past (older tasks come in through the history import)` }]);
       }
       const municipality = await findMunicipalityByName(db, input.municipality);
       if (!municipality) throw validationError([{ path: 'body.municipality', message: `Unknown municipality "${input.municipality}"` }]);

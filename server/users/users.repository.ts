@@ -70,10 +70,13 @@ export async function countUsers(db: Executor): Promise<number> {
 }
 
 /**
- * Counts one failed login atomically. From `slowdownAfter` failures on, each further failure makes
- * the next attempt wait twice as long; at `lockAfter` the account locks for `lockMinutes`.
+ * Claims one login attempt, counted as a failure until a success clears it, atomically and only
+ * while the account is neither throttled nor locked; undefined when it is. Concurrent attempts take
+ * the row lock in turn and each re-checks the lock the previous one set, so at most `slowdownAfter`
+ * passwords of a burst are verified. From `slowdownAfter` failures on, each further one makes the
+ * next attempt wait twice as long; at `lockAfter` the account locks for `lockMinutes`.
  */
-export function recordFailedLogin(
+export function claimLoginAttempt(
   db: Executor,
   id: string,
   policy: { slowdownAfter: number; lockAfter: number; lockMinutes: number },
@@ -89,8 +92,9 @@ export function recordFailedLogin(
         else null end`,
     })
     .where('id', '=', id)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', sql<Date>`now()`)]))
     .returning(['failed_logins', 'locked_until'])
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function recordSuccessfulLogin(db: Executor, id: string) {

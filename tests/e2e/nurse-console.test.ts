@@ -409,6 +409,40 @@ describe('nurse console in Chromium', () => {
     await pageA.screenshot({ path: path.join(OUT_DIR, 'nurse-queue.png') });
   });
 
+  it('forgets the drafts in the browser on logout and when the server ends the session', async () => {
+    const nurseC = { username: 'cecilia.e2e', displayName: 'Cecilia Castrén', password: 'nurse-C-Passw0rd-e2e' };
+    const admin = { Cookie: await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD) };
+    const created = await post('/api/users', { ...nurseC, role: 'nurse' }, admin);
+    expect(created.status).toBe(201);
+    const userId = ((await created.json()) as { user: { id: string } }).user.id;
+    const draftKeys = (page: Page) => page.evaluate(() => Object.keys(window.localStorage).filter((k) => k.startsWith('dtask.nurse.draft.')));
+
+    // Type into a task's assessment, then end the session one way or the other: no draft is left behind.
+    const typeDraft = async (page: Page, ercTaskId: string) => {
+      await intake(ercTaskId, { summary: 'Selkäkipu, liikkuu huonosti.' });
+      await queueItem(page, ercTaskId).getByRole('button', { name: /^Ota tehtävä/ }).click();
+      const view = page.getByTestId('task-view');
+      await view.getByLabel('Muistiinpanot', { exact: true }).fill('Potilaan tiedot, joita seuraava käyttäjä ei saa nähdä.');
+      await expect.poll(() => draftKeys(page), { timeout: WAIT_MS }).not.toEqual([]);
+    };
+    const pageC = await openPage(nurseC.username, nurseC.password);
+    await typeDraft(pageC, 'E2E-3001');
+    await pageC.getByTestId('logout').click();
+    await pageC.getByRole('heading', { level: 1, name: 'Kirjaudu sisään' }).waitFor({ timeout: WAIT_MS });
+    expect(await draftKeys(pageC)).toEqual([]);
+
+    await pageC.getByLabel('Käyttäjätunnus', { exact: true }).fill(nurseC.username);
+    await pageC.getByLabel('Salasana', { exact: true }).fill(nurseC.password);
+    await pageC.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+    await pageC.getByRole('heading', { level: 1, name: 'Hoitajan konsoli' }).waitFor({ timeout: WAIT_MS });
+    await typeDraft(pageC, 'E2E-3002');
+    // An admin resets the password: the server ends every session of the user.
+    const reset = await fetch(`${baseUrl}/api/users/${userId}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...admin }, body: JSON.stringify({ password: 'nurse-C-NewPassw0rd-e2e' }) });
+    expect(reset.status).toBe(200);
+    await pageC.getByRole('heading', { level: 1, name: 'Kirjaudu sisään' }).waitFor({ timeout: WAIT_MS });
+    expect(await draftKeys(pageC)).toEqual([]);
+  });
+
   it('ran without script errors or CSP violations in the browsers', () => {
     expect(browserProblems).toEqual([]);
   });

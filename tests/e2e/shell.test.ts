@@ -87,7 +87,7 @@ describe('client shell in Chromium', () => {
     expect(await page.getByTestId('nav-reports').count()).toBe(0);
 
     await logIn('admin', 'not-the-right-password');
-    await expectText(page.getByRole('alert'), 'Väärä käyttäjätunnus tai salasana.');
+    await expectText(page.getByRole('alert'), 'Väärä käyttäjätunnus tai salasana. Toistuvien virheiden jälkeen kirjautuminen on hetken tauolla: odota hetki ja yritä uudelleen.');
     expect(await page.getByTestId('logout').count()).toBe(0);
   });
 
@@ -236,7 +236,7 @@ describe('client shell in Chromium', () => {
     await page.getByLabel('Användarnamn', { exact: true }).fill(NURSE.username);
     await page.getByLabel('Lösenord', { exact: true }).fill('wrong-password-here');
     await page.getByRole('button', { name: 'Logga in', exact: true }).click();
-    await expectText(page.getByRole('alert'), 'Fel användarnamn eller lösenord.');
+    await expectText(page.getByRole('alert'), 'Fel användarnamn eller lösenord. Efter upprepade misslyckanden pausas inloggningen en stund: vänta en stund och försök igen.');
   });
 
   it('ran without script errors or CSP violations in the browser', () => {

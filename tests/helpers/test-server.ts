@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Role } from '../../server/contracts/common.ts';
@@ -30,12 +31,25 @@ export interface TestServer {
 
 let counter = 0;
 
-/** The whole server (HTTP + Socket.IO) on a random local port, over a fresh database. */
-export async function startTestServer(env: Record<string, string> = {}, existing?: Awaited<ReturnType<typeof createTestDb>>): Promise<TestServer> {
+/** What a server logged, one parsed JSON object per line, for tests that check what reaches the log. */
+export class CapturedLog implements DestinationStream {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly text: string[] = [];
+  write(line: string): void {
+    this.text.push(line);
+    this.lines.push(JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+/**
+ * The whole server (HTTP + Socket.IO) on a random local port, over a fresh database. Logs go nowhere
+ * unless `log` is given (then at LOG_LEVEL, default info).
+ */
+export async function startTestServer(env: Record<string, string> = {}, existing?: Awaited<ReturnType<typeof createTestDb>>, log?: CapturedLog): Promise<TestServer> {
   const handle = existing ?? (await createTestDb());
   // Tests run the scheduler's ticks themselves (runSchedulerTick), so timing never decides an outcome.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_PASSWORD, SCHEDULER_ENABLED: 'false', ...env });
-  const logger = createLogger(config.logLevel);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: log ? 'info' : 'silent', ADMIN_PASSWORD, SCHEDULER_ENABLED: 'false', ...env });
+  const logger = createLogger(config.logLevel, log);
   await ensureFirstAdmin(handle.db, config.adminPassword);
   const server = await createServer(handle, config, logger);
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
@@ -65,7 +79,7 @@ export async function startTestServer(env: Record<string, string> = {}, existing
     close: () => server.shutdown(1_000),
     async restart() {
       await server.shutdown(1_000, { keepDb: true });
-      return startTestServer(env, handle);
+      return startTestServer(env, handle, log);
     },
   };
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,8 @@ const weird = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 50 }),
   fc.constantFrom('', ' ', '\u0000', '\uFEFF', '\u202E', '💥'.repeat(3000), 'D', '745', 'Kempele', '2026-11-22T21:04:00+02:00'),
+  // What an outside attack found answering 500: lone surrogates, NUL inside text, times PostgreSQL cannot hold.
+  fc.constantFrom('\udc00', 'a\ud800b', 'x\u0000y', '0000-01-01T00:00:00Z', '0000-01-01T00:00:00+14:00', '0001-01-01T00:00:00Z', '1900-01-01T00:00:00Z'),
   fc.integer(),
   fc.double(),
   fc.constantFrom(Number.MAX_SAFE_INTEGER, -1, 1e308, 0),
@@ -114,18 +117,82 @@ describe('hostile input', () => {
     );
   });
 
-  it('raw bytes, wrong content types and replays never cause a 500', async () => {
+  it('raw bytes, wrong content types and encodings, and replays never cause a 500', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (raw, type) => {
-        const res = await erc.post('/api/intake/tasks').set('Content-Type', type).send(raw);
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'),
+        fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-unknown'),
+        async (raw, type, encoding) => {
+          const req = erc.post('/api/intake/tasks').set('Content-Type', type);
+          const res = await (encoding ? req.set('Content-Encoding', encoding) : req).send(raw);
+          expect(res.status, `${type} ${encoding ?? ''}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+        },
+      ),
       { seed: SEED, numRuns: RUNS },
     );
     const body = intakeBody();
     const replies = await Promise.all(Array.from({ length: 5 }, () => erc.post('/api/intake/tasks', body).set('Idempotency-Key', 'replay-1')));
     expect(replies.every((r) => r.status < 500)).toBe(true);
     expect(new Set(replies.filter((r) => r.status < 300).map((r) => r.body.task.id)).size).toBe(1);
+  });
+});
+
+// Text that must never reach the database: a control character (NUL included) or an unpaired
+// surrogate anywhere in it; in names also bidirectional controls; and times outside what the console
+// (and PostgreSQL) can hold. Each is put into an otherwise valid request at one free-text field.
+const around = (bad: fc.Arbitrary<string>) => fc.tuple(fc.string({ maxLength: 12 }), bad, fc.string({ maxLength: 12 })).map(([a, x, b]) => `a${a}${x}${b}z`);
+const controlChar = fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f');
+// A URL carries UTF-8 bytes, where an unpaired surrogate cannot be written: query strings get controls only.
+const hostileQueryText = around(controlChar);
+const hostileText = around(fc.oneof(controlChar, fc.constantFrom('\udc00', '\ud800', '\ud83d')));
+const hostileName = fc.oneof(hostileText, around(fc.constantFrom('\u202E', '\u202D', '\u2066', '\u2067', '\u2068', '\u200F', '\u061C')));
+const hostileTime = fc.oneof(
+  fc.constantFrom('0000-01-01T00:00:00Z', '0000-01-01T00:00:00+14:00', '0001-01-01T00:00:00Z', '1900-01-01T00:00:00Z', '9999-12-31T23:59:59-14:00'),
+  fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('1999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().replace(/^[+-]0{2}/, '')),
+);
+
+describe('free-text boundaries', () => {
+  it('refuse bad text in every free-text field and absurd times with 422, writing nothing', async () => {
+    const leader = await t.userWithRole('shift_leader');
+    const task = await createTask(erc);
+    const version = (await nurse.agent.post(`/api/tasks/${task.id}/claim`)).body.task.version as number;
+    const cancellable = await createTask(erc);
+    const auditRows = async () => (await t.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
+    // Each field with a valid request around it, so that before the boundary held, the bad value reached the database.
+    const targets: [string, fc.Arbitrary<string>, (v: string) => request.Test][] = [
+      ['login username', hostileName, (v) => request(t.url).post('/api/auth/login').send({ username: v, password: 'whatever-password' })],
+      ['audit actor', hostileQueryText, (v) => t.admin.get('/api/audit').query({ actor: v })],
+      ['audit action', hostileQueryText, (v) => t.admin.get('/api/audit').query({ action: v })],
+      ['audit target', hostileQueryText, (v) => t.admin.get('/api/audit').query({ target: v })],
+      ['audit from', hostileTime, (v) => t.admin.get('/api/audit').query({ from: v })],
+      ['user display name', hostileName, (v) => t.admin.post('/api/users').send({ username: `fz${Date.now()}`, password: 'fuzz-password-123', displayName: v, role: 'nurse' })],
+      ['key name', hostileName, (v) => t.admin.post('/api/integration-keys').send({ name: v })],
+      ['area name', hostileName, (v) => t.admin.post('/api/reference/areas').send({ name: v })],
+      ['intake summary', hostileText, (v) => erc.post('/api/intake/tasks', intakeBody({ summary: v }))],
+      ['intake address', hostileText, (v) => erc.post('/api/intake/tasks', intakeBody({ address: v }))],
+      ['intake task label', hostileText, (v) => erc.post('/api/intake/tasks', intakeBody({ taskLabel: v }))],
+      ['intake municipality', hostileName, (v) => erc.post('/api/intake/tasks', intakeBody({ municipality: v }))],
+      ['intake receivedAt', hostileTime, (v) => erc.post('/api/intake/tasks', intakeBody({ receivedAt: v }))],
+      ['manual entry summary', hostileText, (v) => nurse.agent.post('/api/tasks/manual').send(intakeBody({ summary: v }))],
+      ['cancel reason', hostileText, (v) => erc.post(`/api/intake/tasks/${cancellable.ercTaskId}/cancel`, { reason: v })],
+      ['assessment notes', hostileText, (v) => nurse.agent.put(`/api/tasks/${task.id}/assessment`).send({ version, notes: v, redFlags: [], currentServices: [] })],
+      ['assessment complaint', hostileText, (v) => nurse.agent.put(`/api/tasks/${task.id}/assessment`).send({ version, chiefComplaint: v, redFlags: [], currentServices: [] })],
+      ['outcome rationale', hostileText, (v) => nurse.agent.post(`/api/tasks/${task.id}/outcome`).send({ version, type: 'redirect', target: 'home_care', handoffTo: 'Home care', rationale: v })],
+      ['release reason', hostileText, (v) => nurse.agent.post(`/api/tasks/${task.id}/release`).send({ version, reason: v })],
+      ['reassign reason', hostileText, (v) => leader.agent.post(`/api/tasks/${task.id}/reassign`).send({ version, reason: v })],
+    ];
+    for (const [field, values, send] of targets) {
+      await fc.assert(
+        fc.asyncProperty(values, async (value) => {
+          const before = { tables: await tableCounts(), audit: await auditRows() };
+          const res = await send(value);
+          expect(res.status, `${field} ${JSON.stringify(value)}: ${JSON.stringify(res.body)}`).toBe(422);
+          expect({ tables: await tableCounts(), audit: await auditRows() }).toEqual(before);
+        }),
+        { seed: SEED, numRuns: 15 },
+      );
+    }
   });
 });
 
@@ -140,8 +207,15 @@ describe('every endpoint', () => {
     };
     const routes = t.server.parts.routes.filter((r) => r.path !== '/api/auth/logout');
     const segment = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constantFrom('799', '%00', '..', 'ERC-1', '00000000-0000-4000-8000-000000000000'));
+    // Keys the route knows, or random ones; values random, hostile text or absurd times.
+    const keysOf = (schema: unknown) => (schema instanceof z.ZodObject ? Object.keys(schema.shape) : []);
+    const key = (known: string[]) => (known.length ? fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...known)) : fc.string({ maxLength: 8 }));
+    const queryValue = fc.oneof(fc.string({ maxLength: 20 }), hostileQueryText, hostileTime);
+    const request_ = fc.constantFrom(...routes).chain((route) =>
+      fc.tuple(fc.constant(route), fc.dictionary(key(keysOf(route.body)), weird, { maxKeys: 4 }), fc.dictionary(key(keysOf(route.query)), queryValue, { maxKeys: 3 })),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), segment, fc.dictionary(fc.string({ maxLength: 8 }), weird, { maxKeys: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }), async (route, param, body, query) => {
+      fc.asyncProperty(request_, segment, async ([route, body, query], param) => {
         const path = route.path.replace(/\{\w+\}/g, encodeURIComponent(param));
         const who = route.access.kind === 'public' ? 'public' : route.access.kind === 'integration' ? 'integration' : route.access.roles.includes('admin') ? 'admin' : 'clinical';
         const res = await callers[who]!(route.method, path).query(query).send(body);

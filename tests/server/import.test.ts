@@ -9,7 +9,8 @@ let nurse: Agent;
 let manager: Agent;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // The re-contact test backdates live intakes by weeks.
+  t = await startTestServer({ RECEIVED_MAX_AGE_HOURS: String(24 * 366) });
   erc = await ercClient(t);
   nurse = (await t.userWithRole('nurse')).agent;
   manager = (await t.userWithRole('manager')).agent;

@@ -111,10 +111,11 @@ describe('GET /metrics', () => {
     const attempt = (password: string) => request(t.url).post('/api/auth/login').send({ username: user.username, password });
     expect((await attempt('wrong-password-1')).status).toBe(401);
     expect((await attempt('wrong-password-2')).status).toBe(401);
-    expect((await attempt('wrong-password-3')).body.error.code).toBe('LOGIN_THROTTLED');
+    // Throttled and locked attempts answer like wrong passwords (issue 12); the metrics tell them apart.
+    expect((await attempt('wrong-password-3')).body.error.code).toBe('INVALID_CREDENTIALS');
     await new Promise((r) => setTimeout(r, 1_100));
-    expect((await attempt('wrong-password-4')).body.error.code).toBe('ACCOUNT_LOCKED');
-    expect((await attempt(USER_PASSWORD)).body.error.code).toBe('ACCOUNT_LOCKED');
+    expect((await attempt('wrong-password-4')).body.error.code).toBe('INVALID_CREDENTIALS');
+    expect((await attempt(USER_PASSWORD)).body.error.code).toBe('INVALID_CREDENTIALS');
     const after = await scrape();
     const delta = (name: string, labels?: Record<string, string>) => after.value(name, labels) - before.value(name, labels);
     expect(delta('dtc_login_failures_total', { reason: 'invalid_credentials' })).toBe(3);

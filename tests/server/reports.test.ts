@@ -144,7 +144,8 @@ const PAIR_START: Record<keyof typeof PAIRS, string> = {
 };
 
 beforeAll(async () => {
-  t = await startTestServer({ REPORT_MIN_GROUP_SIZE: String(MIN_GROUP) });
+  // Some tests backdate live intakes by months to fill earlier report months.
+  t = await startTestServer({ REPORT_MIN_GROUP_SIZE: String(MIN_GROUP), RECEIVED_MAX_AGE_HOURS: String(24 * 366) });
   erc = await ercClient(t);
   manager = (await t.userWithRole('manager')).agent;
   nurse = await t.userWithRole('nurse');

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { fetchCurrentUser, logout as logoutRequest } from '../features/auth/api/auth-api.ts';
 import type { LoginNotice } from '../features/auth/components/login-page.tsx';
+import { clearDrafts } from '../features/nurse-console/utils/draft-store.ts';
 import { setUnauthenticatedHandler } from '../lib/api.ts';
 import { navigate } from '../lib/navigation.ts';
 import { connectRealtime, disconnectRealtime, reconnectIfStale } from '../lib/socket.ts';
@@ -24,6 +25,8 @@ export function useSession() {
     setSession({ status: 'loading' });
     try {
       const user = await fetchCurrentUser();
+      // No session (the browser was closed, or it ended while away): whatever drafts remain are a previous user's.
+      if (!user) clearDrafts();
       setSession(user ? { status: 'authenticated', user } : { status: 'anonymous', notice: null });
     } catch (error) {
       setSession({ status: 'failed', error });
@@ -36,6 +39,8 @@ export function useSession() {
 
   const endSession = useCallback((notice: LoginNotice | null) => {
     disconnectRealtime();
+    // Drafts hold patient data: the next user of this browser must not find them.
+    clearDrafts();
     setSession({ status: 'anonymous', notice });
     navigate('/login', { replace: true });
   }, []);

@@ -843,7 +843,7 @@ export const en: Messages = {
     },
   },
   errors: {
-    INVALID_CREDENTIALS: 'Wrong username or password.',
+    INVALID_CREDENTIALS: 'Wrong username or password. After repeated failures logins pause for a while: wait a moment and try again.',
     LOGIN_THROTTLED: 'Too many failed logins. Wait {{seconds}} s and try again.',
     ACCOUNT_LOCKED: 'The account is locked after too many failed logins ({{minutes}} min). An administrator can unlock it by resetting the password.',
     UNAUTHENTICATED: 'You are not logged in, or your session has ended.',

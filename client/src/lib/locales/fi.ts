@@ -842,7 +842,7 @@ export const fi = {
     },
   },
   errors: {
-    INVALID_CREDENTIALS: 'Väärä käyttäjätunnus tai salasana.',
+    INVALID_CREDENTIALS: 'Väärä käyttäjätunnus tai salasana. Toistuvien virheiden jälkeen kirjautuminen on hetken tauolla: odota hetki ja yritä uudelleen.',
     LOGIN_THROTTLED: 'Liian monta epäonnistunutta kirjautumista. Odota {{seconds}} s ja yritä uudelleen.',
     ACCOUNT_LOCKED: 'Tili on lukittu liian monen epäonnistuneen kirjautumisen vuoksi ({{minutes}} min). Pääkäyttäjä voi avata sen vaihtamalla salasanan.',
     UNAUTHENTICATED: 'Et ole kirjautunut tai istuntosi on päättynyt.',

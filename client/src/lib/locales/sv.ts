@@ -843,7 +843,7 @@ export const sv: Messages = {
     },
   },
   errors: {
-    INVALID_CREDENTIALS: 'Fel användarnamn eller lösenord.',
+    INVALID_CREDENTIALS: 'Fel användarnamn eller lösenord. Efter upprepade misslyckanden pausas inloggningen en stund: vänta en stund och försök igen.',
     LOGIN_THROTTLED: 'För många misslyckade inloggningar. Vänta {{seconds}} s och försök igen.',
     ACCOUNT_LOCKED: 'Kontot är låst på grund av för många misslyckade inloggningar ({{minutes}} min). En administratör kan låsa upp det genom att byta lösenord.',
     UNAUTHENTICATED: 'Du är inte inloggad eller din session har gått ut.',

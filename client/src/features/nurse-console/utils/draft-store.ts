@@ -113,3 +113,18 @@ export function purgeOldDrafts(): void {
     // Best effort.
   }
 }
+
+/**
+ * Forgets every draft in this browser: called when a session ends (logout, expiry, ended by the
+ * server) so that the next person to log in on this browser cannot read the patient data in them.
+ */
+export function clearDrafts(): void {
+  try {
+    for (let i = window.localStorage.length - 1; i >= 0; i--) {
+      const key = window.localStorage.key(i);
+      if (key?.startsWith(PREFIX)) window.localStorage.removeItem(key);
+    }
+  } catch {
+    // Nothing to clear where storage is disabled.
+  }
+}
