@@ -198,6 +198,7 @@ export const TaskSummary = z
     callbackDueAt: IsoDateTime.nullable(),
     failedCallAttempts: z.number().int(),
     firstCallAt: IsoDateTime.nullable(),
+    answeredAt: IsoDateTime.nullable().describe('The first answered call: phone advice and redirects need one'),
     escalatedAt: IsoDateTime.nullable(),
     escalationReason: z.string().nullable(),
     breachLevel: z.number().int(),

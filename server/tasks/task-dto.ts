@@ -41,6 +41,7 @@ export function toTaskSummary(row: TaskSummaryRow, config: LifecycleConfig): Tas
     callbackDueAt: iso(row.callback_due_at),
     failedCallAttempts: row.failed_call_attempts,
     firstCallAt: iso(row.first_call_at),
+    answeredAt: iso(row.answered_at),
     escalatedAt: iso(row.escalated_at),
     escalationReason: row.escalation_reason,
     breachLevel: row.breach_level,

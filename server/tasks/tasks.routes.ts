@@ -23,7 +23,7 @@ const CLINICAL = { kind: 'session', roles: ['nurse', 'shift_leader'] } as const;
 const LEADER = { kind: 'session', roles: ['shift_leader'] } as const;
 const NextRequest = z.strictObject({ areaId: Uuid.optional() }).meta({ id: 'NextTaskRequest' });
 
-const conflict = { description: 'TASK_ALREADY_CLAIMED (details.claimedBy), TASK_CLOSED, TASK_NOT_CLAIMED or STALE_VERSION (details.currentVersion)' };
+const conflict = { description: 'TASK_ALREADY_CLAIMED (details.claimedBy), ALREADY_HOLDING_TASK (details.heldTask; claim and next), TASK_CLOSED, TASK_NOT_CLAIMED or STALE_VERSION (details.currentVersion)' };
 const taskReply = { description: 'The task after the change', schema: TaskResponse };
 
 export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDef[] {
@@ -79,7 +79,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       access: CLINICAL,
       body: NextRequest,
       idempotent: true,
-      responses: { 200: taskReply, 404: { description: 'QUEUE_EMPTY' } },
+      responses: { 200: taskReply, 404: { description: 'QUEUE_EMPTY' }, 409: { description: 'ALREADY_HOLDING_TASK (details.heldTask)' } },
       async handle({ body, actor, ctx }) {
         return { status: 200, body: { task: await tasks.next(body.areaId, actor, ctx) } };
       },
@@ -178,7 +178,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       responses: {
         200: taskReply,
         409: conflict,
-        422: { description: 'RED_FLAG_REQUIRES_DISPATCH, ESCALATED_REQUIRES_DISPATCH or invalid fields' },
+        422: { description: 'NO_ANSWERED_CALL (phone advice or redirect without an answered call), RED_FLAG_REQUIRES_DISPATCH, ESCALATED_REQUIRES_DISPATCH or invalid fields' },
       },
       async handle({ params, body, actor, ctx }) {
         const { version, ...outcome } = body;
@@ -194,7 +194,12 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       params: TaskIdParams,
       body: AmendmentRequest,
       idempotent: true,
-      responses: { 201: taskReply, 403: { description: 'NOT_OUTCOME_AUTHOR' }, 409: { description: 'TASK_NOT_CLOSED, TASK_CANCELLED or STALE_VERSION' } },
+      responses: {
+        201: taskReply,
+        403: { description: 'NOT_OUTCOME_AUTHOR' },
+        409: { description: 'TASK_NOT_CLOSED, TASK_CANCELLED or STALE_VERSION' },
+        422: { description: 'NO_ANSWERED_CALL, RED_FLAG_REQUIRES_DISPATCH, ESCALATED_REQUIRES_DISPATCH or invalid fields' },
+      },
       async handle({ params, body, actor, ctx }) {
         return { status: 201, body: { task: await tasks.amendOutcome(params.id, body, actor, ctx) } };
       },

@@ -44,6 +44,20 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
   }
 
   /**
+   * One user holds at most one task at a time (a shift leader may give them another with reassign):
+   * 409 ALREADY_HOLDING_TASK naming the held one. The user's row lock makes concurrent claims of
+   * one user take turns, so two of them cannot both pass the check.
+   */
+  async function assertHandsFree(trx: Trx, actor: UserActor, exceptId?: string): Promise<void> {
+    await repo.lockClaimant(trx, actor.id);
+    const held = await repo.findHeldTask(trx, actor.id, exceptId);
+    if (!held) return;
+    throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {
+      heldTask: { id: held.id, ercTaskId: held.erc_task_id },
+    });
+  }
+
+  /**
    * Locks the task and checks that the actor may work on it now: it is open, the actor holds it
    * (a shift leader may act on any open task), and, when given, the version is the current one.
    */
@@ -118,9 +132,13 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       };
     },
 
-    /** Exclusive: of any number of concurrent claims exactly one wins; the others get 409 naming the holder. */
+    /**
+     * Exclusive: of any number of concurrent claims exactly one wins; the others get 409 naming the
+     * holder. A user who holds another task gets 409 ALREADY_HOLDING_TASK.
+     */
     async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        await assertHandsFree(trx, actor, id);
         const claimed = await repo.claimTask(trx, id, actor.id);
         if (claimed) {
           changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
@@ -135,9 +153,13 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       return summary(id);
     },
 
-    /** Claims the top of the queue (optionally within an area); concurrent callers never get the same task. */
+    /**
+     * Claims the top of the queue (optionally within an area); concurrent callers never get the same
+     * task. A user who holds a task gets 409 ALREADY_HOLDING_TASK.
+     */
     async next(areaId: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        await assertHandsFree(trx, actor);
         const claimed = await repo.claimNextTask(trx, actor.id, areaId);
         if (!claimed) return undefined;
         changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
