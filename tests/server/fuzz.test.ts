@@ -70,8 +70,10 @@ describe('hostile input', () => {
 
   it('outcome and assessment: malformed bodies are refused without changing the task', async () => {
     const task = await createTask(erc);
-    const claimed = await nurse.agent.post(`/api/tasks/${task.id}/claim`);
-    const version = claimed.body.task.version as number;
+    await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    // Answered, so the unmutated redirect is a valid outcome: only the mutations make it wrong.
+    const answered = await nurse.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    const version = answered.body.task.version as number;
     const outcome = () => ({ version, type: 'redirect', target: 'home_care', handoffTo: 'Home care', rationale: 'Fine' });
     const assessment = () => ({ version, chiefComplaint: 'Fell', redFlags: [], vitals: { heartRate: 80 }, currentServices: [] });
     await fc.assert(
