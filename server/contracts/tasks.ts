@@ -208,7 +208,16 @@ export const TaskSummary = z
   .meta({ id: 'TaskSummary' });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
-export const TaskList = z.object({ tasks: z.array(TaskSummary) }).meta({ id: 'TaskList' });
+const Count = z.number().int().min(0);
+export const TaskList = z
+  .object({
+    tasks: z.array(TaskSummary).describe('At most `limit` tasks, in queue order'),
+    totals: z
+      .object({ queued: Count, in_assessment: Count, callback_pending: Count, closed: Count, all: Count })
+      .describe('Tasks per state under the same filter (states, area), however many `tasks` holds'),
+  })
+  .meta({ id: 'TaskList' });
+export type TaskList = z.infer<typeof TaskList>;
 
 export const OutcomeRecordDto = z
   .object({

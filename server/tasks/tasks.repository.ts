@@ -44,6 +44,17 @@ export function listTaskSummaries(db: Executor, filter: { states: readonly TaskS
   return query.execute();
 }
 
+/** How many tasks are in each state under the same filter as the list, however many the list shows. */
+export function countTasksByState(db: Executor, filter: { states: readonly TaskState[]; areaId?: string }) {
+  let query = db
+    .selectFrom('task')
+    .select(['state', sql<number>`count(*)::int`.as('count')])
+    .where('state', 'in', filter.states)
+    .groupBy('state');
+  if (filter.areaId) query = query.where('area_id', '=', filter.areaId);
+  return query.execute();
+}
+
 export function findMunicipalityByName(db: Executor, name: string) {
   return db
     .selectFrom('municipality')

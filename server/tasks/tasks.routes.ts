@@ -56,7 +56,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       query: TaskQuery,
       responses: { 200: { description: 'Tasks (no phone numbers or addresses)', schema: TaskList } },
       async handle({ query }) {
-        return { status: 200, body: { tasks: await tasks.list(query) } };
+        return { status: 200, body: await tasks.list(query) };
       },
     }),
     defineRoute({

@@ -5,6 +5,7 @@ import type {
   CallResult,
   Outcome,
   TaskDetail,
+  TaskList as TaskListDto,
   TaskQuery,
   TaskState,
   TaskSummary,
@@ -82,10 +83,22 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
 
   return {
-    async list(query: TaskQuery): Promise<TaskSummary[]> {
+    /** The tasks (at most `limit`) and the totals per state under the same filter, so counts never follow the cap. */
+    async list(query: TaskQuery): Promise<TaskListDto> {
       const states = query.state === undefined ? OPEN_STATES : Array.isArray(query.state) ? query.state : [query.state];
-      const rows = await repo.listTaskSummaries(db, { states, limit: query.limit, ...(query.areaId ? { areaId: query.areaId } : {}) });
-      return rows.map((r) => toTaskSummary(r, config));
+      const filter = { states, ...(query.areaId ? { areaId: query.areaId } : {}) };
+      const [rows, counts] = await Promise.all([repo.listTaskSummaries(db, { ...filter, limit: query.limit }), repo.countTasksByState(db, filter)]);
+      const count = (state: TaskState) => counts.find((c) => c.state === state)?.count ?? 0;
+      return {
+        tasks: rows.map((r) => toTaskSummary(r, config)),
+        totals: {
+          queued: count('queued'),
+          in_assessment: count('in_assessment'),
+          callback_pending: count('callback_pending'),
+          closed: count('closed'),
+          all: counts.reduce((sum, c) => sum + c.count, 0),
+        },
+      };
     },
 
     /** Everything about a task, patient data included: every read leaves an audit row. */

@@ -171,3 +171,15 @@ describe('an ended session returns the tasks it held', () => {
     expect((await t.db.selectFrom('task').select('claimed_by').where('id', '=', kept.id).executeTakeFirstOrThrow()).claimed_by).toBe(twice.id);
   });
 });
+
+describe('queue totals', () => {
+  it('counts every open task per state however many the list shows', async () => {
+    const before = (await leader.agent.get('/api/tasks')).body.totals;
+    for (let i = 0; i < 3; i++) await createTask(erc);
+    const res = await leader.agent.get('/api/tasks?limit=2');
+    expect(res.status).toBe(200);
+    expect(res.body.tasks).toHaveLength(2);
+    expect(res.body.totals.queued).toBe(before.queued + 3);
+    expect(res.body.totals.all).toBe(before.all + 3);
+  });
+});

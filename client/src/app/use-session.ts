@@ -3,6 +3,7 @@ import type { UserDto } from '../../../server/contracts/auth.ts';
 import { fetchCurrentUser, logout as logoutRequest } from '../features/auth/api/auth-api.ts';
 import type { LoginNotice } from '../features/auth/components/login-page.tsx';
 import { setUnauthenticatedHandler } from '../lib/api.ts';
+import { mayLogOut } from '../lib/logout-guard.ts';
 import { navigate } from '../lib/navigation.ts';
 import { connectRealtime, disconnectRealtime, reconnectIfStale } from '../lib/socket.ts';
 import { homePathFor, resolveRoute } from './routes.ts';
@@ -85,6 +86,7 @@ export function useSession() {
   }, []);
 
   const logout = useCallback(async () => {
+    if (!(await mayLogOut())) return;
     // Close the socket first: the server tells every socket of this session that it ended.
     disconnectRealtime();
     try {

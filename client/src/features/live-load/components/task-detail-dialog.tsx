@@ -7,7 +7,7 @@ import { useLoad } from '../../../lib/use-load.ts';
 import { fetchTaskDetail } from '../api/live-api.ts';
 import { eventTypeKey } from '../utils/messages.ts';
 import { LiveError } from './live-error.tsx';
-import { Modal } from './modal.tsx';
+import { Modal } from '../../../lib/modal.tsx';
 
 /** One task, read only: the ERC's data, its state, the calls made and its history. */
 export function TaskDetailDialog({ taskId, ercTaskId, onClose }: { taskId: string; ercTaskId: string; onClose(): void }) {

@@ -1,5 +1,5 @@
 import type { AreaDto, AreaList, RedFlagDto, TaskCodeDto, TaskCodeList } from '../../../../../server/contracts/reference.ts';
-import type { AssessmentFields, CallResult, IntakeRequest, Outcome, TaskDetail, TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import type { AssessmentFields, CallResult, IntakeRequest, Outcome, TaskDetail, TaskList, TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import type { ClientSettings } from '../../../../../server/contracts/settings.ts';
 import { api, apiWithStatus } from '../../../lib/api.ts';
 
@@ -8,10 +8,9 @@ import { api, apiWithStatus } from '../../../lib/api.ts';
 
 const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
 
-/** Open tasks in the server's priority order, optionally of one area. */
-export async function listQueue(areaId: string | null, signal?: AbortSignal): Promise<TaskSummary[]> {
-  const { tasks } = await api<{ tasks: TaskSummary[] }>('/api/tasks', { query: { areaId }, ...withSignal(signal) });
-  return tasks;
+/** Open tasks in the server's priority order (at most the server's default limit), optionally of one area, with the totals per state. */
+export function listQueue(areaId: string | null, signal?: AbortSignal): Promise<TaskList> {
+  return api<TaskList>('/api/tasks', { query: { areaId }, ...withSignal(signal) });
 }
 
 export async function getTask(id: string, signal?: AbortSignal): Promise<TaskDetail> {
@@ -63,3 +62,7 @@ export async function listTaskCodes(signal?: AbortSignal): Promise<TaskCodeDto[]
   const { taskCodes } = await api<TaskCodeList>('/api/reference/task-codes', withSignal(signal));
   return taskCodes;
 }
+
+/** Replaces the outcome of a closed task, keeping the old one in the history (the closing nurse or a shift leader). */
+export const amendOutcome = (id: string, version: number, reason: string, outcome: Outcome, key: string) =>
+  change(taskPath(id, 'outcome/amendments'), key, { version, reason, outcome });
