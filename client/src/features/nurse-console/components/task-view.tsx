@@ -205,6 +205,8 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
       () => {
         draft.discard();
         setClosedHere('closed');
+        // The outcome record (who recorded it: the amend action's condition) comes with the full task.
+        view.reload();
         onFinished({ kind: 'closed', ercTaskId: task.ercTaskId, outcome: outcome.type });
       },
     );
