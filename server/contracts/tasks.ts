@@ -184,7 +184,7 @@ export const TaskSummary = z
     urgency: Urgency,
     taskCode: z.string(),
     taskLabel: z.string().nullable(),
-    taskName: z.object({ fi: z.string(), en: z.string() }).nullable(),
+    taskName: z.object({ fi: z.string(), sv: z.string(), en: z.string() }).nullable().describe('The code table\'s names (sv falls back to fi)'),
     taskCodeKnown: z.boolean(),
     municipality: z.string(),
     area: z.object({ id: Uuid, name: z.string() }),

@@ -27,7 +27,7 @@ export function toTaskSummary(row: TaskSummaryRow, config: LifecycleConfig): Tas
     urgency: Urgency.parse(row.urgency),
     taskCode: row.task_code,
     taskLabel: row.task_label,
-    taskName: row.code_name_fi && row.code_name_en ? { fi: row.code_name_fi, en: row.code_name_en } : null,
+    taskName: row.code_name_fi && row.code_name_en ? { fi: row.code_name_fi, sv: row.code_name_sv ?? row.code_name_fi, en: row.code_name_en } : null,
     taskCodeKnown: row.task_code_known,
     municipality: row.municipality_name,
     area: { id: row.area_id, name: row.area_name },

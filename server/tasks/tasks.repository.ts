@@ -23,6 +23,7 @@ export function selectTaskSummaries(db: Executor) {
       'municipality.name as municipality_name',
       'area.name as area_name',
       'task_code.name_fi as code_name_fi',
+      'task_code.name_sv as code_name_sv',
       'task_code.name_en as code_name_en',
       'holder.display_name as holder_name',
     ]);

@@ -183,3 +183,20 @@ describe('queue totals', () => {
     expect(res.body.totals.all).toBe(before.all + 3);
   });
 });
+
+describe('Swedish task-code names', () => {
+  it('the code table has Swedish names, tasks carry them, and an admin edits them (omitted: kept)', async () => {
+    const codes = (await leader.agent.get('/api/reference/task-codes')).body.taskCodes as { code: string; nameSv: string | null }[];
+    expect(codes.find((c) => c.code === '745')?.nameSv).toBe('Fall');
+    const task = await createTask(erc, { taskCode: '781' });
+    expect((await leader.agent.get(`/api/tasks/${task.id}`)).body.task.taskName).toEqual({ fi: 'Vatsakipu', sv: 'Buksmärta', en: 'Abdominal pain' });
+
+    const base = { nameFi: 'Vatsakipu', nameEn: 'Abdominal pain', classesAllowed: ['A', 'B', 'C', 'D'], dCallbackCandidate: true };
+    expect((await t.admin.put('/api/reference/task-codes/781').send({ ...base, nameSv: 'Magsmärta' })).body.nameSv).toBe('Magsmärta');
+    expect((await t.admin.put('/api/reference/task-codes/781').send(base)).body.nameSv).toBe('Magsmärta');
+    const added = await t.admin.put('/api/reference/task-codes/798').send({ ...base, nameFi: 'Uusi', nameEn: 'New' });
+    expect(added.body.nameSv).toBeNull();
+    const fallback = await createTask(erc, { taskCode: '798' });
+    expect((await leader.agent.get(`/api/tasks/${fallback.id}`)).body.task.taskName).toEqual({ fi: 'Uusi', sv: 'Uusi', en: 'New' });
+  });
+});

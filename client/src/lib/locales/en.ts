@@ -776,9 +776,11 @@ export const en: Messages = {
       noMunicipalities: 'This area has no municipalities.',
       municipalityToggle: 'Municipality {{name}}: {{state}}',
       taskCodesTitle: 'Task codes',
+      noSwedishName: 'none: the Finnish name is shown',
       columns: {
         code: 'Code',
         nameFi: 'Name (Finnish)',
+        nameSv: 'Name (Swedish)',
         nameEn: 'Name (English)',
         classes: 'Urgency classes',
         dCallback: 'Suits phone assessment',

@@ -775,9 +775,11 @@ export const fi = {
       noMunicipalities: 'Alueella ei ole kuntia.',
       municipalityToggle: 'Kunta {{name}}: {{state}}',
       taskCodesTitle: 'Tehtäväkoodit',
+      noSwedishName: 'ei käännöstä: suomenkielinen nimi näytetään',
       columns: {
         code: 'Koodi',
         nameFi: 'Nimi (suomi)',
+        nameSv: 'Nimi (ruotsi)',
         nameEn: 'Nimi (englanti)',
         classes: 'Kiireellisyysluokat',
         dCallback: 'Soveltuu puhelinarvioon',

@@ -776,9 +776,11 @@ export const sv: Messages = {
       noMunicipalities: 'Området har inga kommuner.',
       municipalityToggle: 'Kommunen {{name}}: {{state}}',
       taskCodesTitle: 'Uppdragskoder',
+      noSwedishName: 'saknas: det finska namnet visas',
       columns: {
         code: 'Kod',
         nameFi: 'Namn (finska)',
+        nameSv: 'Namn (svenska)',
         nameEn: 'Namn (engelska)',
         classes: 'Brådskandeklasser',
         dCallback: 'Lämpar sig för telefonbedömning',
