@@ -224,7 +224,7 @@ describe('Live load board in Chromium', () => {
     expect((await call<TaskReply>('POST', `/api/tasks/${id}/claim`, { cookie: nurseCookie })).status).toBe(200);
     await heldTask('ERC-E2E-2').waitFor({ timeout: WAIT_MS });
 
-    await page.getByRole('button', { name: 'Ota tehtävä ERC-E2E-2 itsellesi' }).click();
+    await page.getByRole('button', { name: 'Ota itselle tehtävä ERC-E2E-2' }).click();
     const form = page.getByTestId('live-reassign');
     await expect.poll(() => form.textContent(), { timeout: WAIT_MS }).toContain('Nyt arvioijana Hilkka Hoitaja.');
     expect(await form.getByLabel('Kenelle').inputValue()).toBe('');

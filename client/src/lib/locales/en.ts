@@ -481,7 +481,7 @@ export const en: Messages = {
       reassign: 'Reassign to…',
       openLabel: 'Open task {{ercTaskId}}',
       takeOverLabel: 'Take over task {{ercTaskId}}',
-      reassignLabel: 'Reassign task {{ercTaskId}} to another nurse',
+      reassignLabel: 'Reassign to another nurse: task {{ercTaskId}}',
       empty: 'Nobody is online or holding tasks.',
     },
     charts: {

@@ -479,7 +479,7 @@ export const fi = {
       takeOver: 'Ota itselle',
       reassign: 'Siirrä…',
       openLabel: 'Avaa tehtävä {{ercTaskId}}',
-      takeOverLabel: 'Ota tehtävä {{ercTaskId}} itsellesi',
+      takeOverLabel: 'Ota itselle tehtävä {{ercTaskId}}',
       reassignLabel: 'Siirrä tehtävä {{ercTaskId}} toiselle hoitajalle',
       empty: 'Kukaan ei ole paikalla eikä pidä tehtäviä.',
     },
