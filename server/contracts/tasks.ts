@@ -272,7 +272,7 @@ export const TaskEventDto = z
     version: z.number().int(),
     state: TaskState,
     at: IsoDateTime,
-    actor: z.string(),
+    actor: z.string().describe('Who acted: a display name, an integration key\'s name, or "system"'),
     data: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'TaskEvent' });

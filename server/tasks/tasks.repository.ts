@@ -280,6 +280,13 @@ export function findOutcome(db: Executor, id: string) {
   return db.selectFrom('task_outcome').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
+/** Display names of these accounts (active or not: history keeps naming who acted). */
+export async function displayNames(db: Executor, usernames: readonly string[]): Promise<Map<string, string>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await db.selectFrom('app_user').select(['username', 'display_name']).where('username', 'in', usernames).execute();
+  return new Map(rows.map((r) => [r.username, r.display_name]));
+}
+
 export function findActiveUser(db: Executor, id: string) {
   return db.selectFrom('app_user').select(['id', 'role', 'display_name']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
 }

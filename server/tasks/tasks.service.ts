@@ -112,6 +112,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         listTaskEvents(db, id, audiencesFor(actor.role)),
       ]);
       await insertAudit(db, actor, ctx, { action: 'task.read', targetType: 'task', targetId: id });
+      // Events keep the account name that acted; people read display names (integrations by their key's name).
+      const names = await repo.displayNames(db, [...new Set(events.map((e) => e.actor_name))]);
+      const actorLabel = (name: string) => names.get(name) ?? name.replace(/^integration:/, '');
       return {
         ...toTaskSummary(row, config),
         address: row.address,
@@ -141,7 +144,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
               : null,
         })),
         dispatchRequests: dispatches.map((d) => toDispatchRequestDto(d, config)),
-        events: events.map(toTaskEventDto),
+        events: events.map((e) => ({ ...toTaskEventDto(e), actor: actorLabel(e.actor_name) })),
       };
     },
 

@@ -12,6 +12,7 @@ import { apiLogin, assertClientBuilt, freePort, launchChromium, startServer, WAI
 
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd-a11y';
 const LANGUAGES = ['fi', 'sv', 'en'] as const;
+const CODE_745 = { fi: 'Kaatuminen', sv: 'Fall', en: 'Fall (same level)' } as const;
 const USERS = {
   nurse: { username: 'a11y.nurse', displayName: 'Aino Nurse', password: 'a11y-Nurse-Passw0rd', role: 'nurse' },
   shift_leader: { username: 'a11y.leader', displayName: 'Lea Leader', password: 'a11y-Leader-Passw0rd', role: 'shift_leader' },
@@ -97,7 +98,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5).join(', ')}`);
 }
 
-describe('accessibility (axe-core) on every page in fi, sv and en', () => {
+describe('accessibility (axe-core) and tab titles on every page in fi, sv and en', () => {
   beforeAll(async () => {
     assertClientBuilt();
     axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -136,6 +137,7 @@ describe('accessibility (axe-core) on every page in fi, sv and en', () => {
   for (const language of LANGUAGES) {
     it(`has no serious or critical violation in ${language}`, async () => {
       const found: string[] = [];
+      const titles = new Map<string, string>();
       for (const check of PAGES) {
         const context = await contextFor(check.who, language);
         const page = await context.newPage();
@@ -143,10 +145,17 @@ describe('accessibility (axe-core) on every page in fi, sv and en', () => {
         await page.locator(check.ready).first().waitFor({ timeout: WAIT_MS });
         await check.prepare?.(page);
         expect(await page.evaluate(() => document.documentElement.lang)).toBe(language);
+        titles.set(check.path, await page.title());
+        if (check.who === 'nurse') {
+          // The task code's name comes from the code table in the UI's language (Swedish too).
+          expect((await page.locator('#task-title').textContent())?.trim()).toBe(`745 ${CODE_745[language]}`);
+        }
         for (const problem of await seriousViolations(page)) found.push(`${language} ${check.name}: ${problem}`);
         await context.close();
       }
       expect(found).toEqual([]);
+      // Every page names its own browser tab.
+      expect(new Set(titles.values()).size).toBe(titles.size);
     });
   }
 });

@@ -137,7 +137,7 @@ describe('Live load board in Chromium', () => {
     await expectText(figure('escalated'), '0');
     await expectText(figure('oldest-wait'), '–');
     await expectText(areaCell('Lakeus', 0), '0');
-    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Päivitetty \d\d:\d\d:\d\d$/);
+    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Päivitetty \d\d\.\d\d\.\d\d$/);
     expect(await page.getByTestId('live-seq').textContent()).toMatch(/^tapahtuma \d+$/);
     await expect.poll(() => page.locator('li.live-nurse[data-nurse="Vilma Vuorovastaava"] .badge').textContent(), { timeout: WAIT_MS }).toBe('Paikalla');
     await expectText(page.locator('li.live-nurse[data-nurse="Hilkka Hoitaja"] .badge'), 'Paikalla');
@@ -265,7 +265,7 @@ describe('Live load board in Chromium', () => {
     await page.getByTestId('lang-en').click();
     await expectText(page.getByRole('heading', { level: 1 }), 'Live load');
     await expectText(page.locator('#live-nurses-title'), 'Who handles what');
-    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Updated \d\d:\d\d:\d\d$/);
+    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Updated \d\d\.\d\d\.\d\d$/);
     await page.getByTestId('lang-fi').click();
     await expectText(page.getByRole('heading', { level: 1 }), 'Kuormitus nyt');
     await page.setViewportSize({ width: 1920, height: 1080 });

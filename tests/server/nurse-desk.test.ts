@@ -200,3 +200,13 @@ describe('Swedish task-code names', () => {
     expect((await leader.agent.get(`/api/tasks/${fallback.id}`)).body.task.taskName).toEqual({ fi: 'Uusi', sv: 'Uusi', en: 'New' });
   });
 });
+
+describe('task history names people', () => {
+  it('shows display names and the integration key name, not account names', async () => {
+    const nurse = await t.userWithRole('nurse');
+    const task = await claimedBy(nurse.agent);
+    const events = (await leader.agent.get(`/api/tasks/${task.id}`)).body.task.events as { type: string; actor: string }[];
+    expect(events.find((e) => e.type === 'task.claimed')?.actor).toBe(`Test ${nurse.username}`);
+    expect(events.find((e) => e.type === 'task.received')?.actor).toMatch(/^erc-\d+$/);
+  });
+});
