@@ -150,6 +150,10 @@ export const ReassignRequest = z
   })
   .meta({ id: 'ReassignRequest' });
 
+export const HandoverRequest = z
+  .strictObject({ version: Version, toUserId: Uuid.describe('An active nurse or shift leader who holds no task') })
+  .meta({ id: 'HandoverRequest' });
+
 export const TaskQuery = z
   .strictObject({
     state: z

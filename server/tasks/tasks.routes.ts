@@ -7,6 +7,7 @@ import {
   IntakeRequest,
   HeartbeatResponse,
   OutcomeRequest,
+  HandoverRequest,
   ReassignRequest,
   TaskDetailResponse,
   TaskIdParams,
@@ -135,6 +136,20 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       responses: { 200: taskReply, 409: conflict, 422: { description: 'REASON_REQUIRED or an invalid assignee' } },
       async handle({ params, body, actor, ctx }) {
         return { status: 200, body: { task: await tasks.reassign(params.id, body, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/tasks/{id}/handover',
+      summary: 'The holder hands the task to a colleague who holds none (e.g. before logging out)',
+      tag: 'tasks',
+      access: CLINICAL,
+      params: TaskIdParams,
+      body: HandoverRequest,
+      idempotent: true,
+      responses: { 200: taskReply, 409: { description: 'ALREADY_HOLDING_TASK (the colleague holds one), TASK_ALREADY_CLAIMED, TASK_NOT_CLAIMED, STALE_VERSION' }, 422: { description: 'VALIDATION_FAILED: not an active colleague' } },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: { task: await tasks.handover(params.id, body, actor, ctx) } };
       },
     }),
     defineRoute({

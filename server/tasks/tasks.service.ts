@@ -250,6 +250,30 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     },
 
     /**
+     * The holder hands her task to a colleague (say, before logging out). The colleague must be an
+     * active nurse or shift leader holding no task (409 ALREADY_HOLDING_TASK naming theirs). The
+     * colleague's row is locked before the task, the same order as a claim, so the two never deadlock.
+     */
+    async handover(id: string, input: { version: number; toUserId: string }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        const target = input.toUserId === actor.id ? undefined : await repo.findActiveUser(trx, input.toUserId);
+        if (!target || (target.role !== 'nurse' && target.role !== 'shift_leader')) {
+          throw validationError([{ path: 'body.toUserId', message: 'Not an active nurse or shift leader other than you' }]);
+        }
+        await repo.lockClaimant(trx, target.id);
+        await lockForWork(trx, id, actor, { version: input.version, requireHolder: true });
+        const held = await repo.findHeldTask(trx, target.id, id);
+        if (held) {
+          throw new AppError(409, 'ALREADY_HOLDING_TASK', `${target.display_name} already holds task ${held.erc_task_id}.`, { heldTask: { id: held.id, ercTaskId: held.erc_task_id } });
+        }
+        const updated = await repo.updateTask(trx, id, { claimed_by: target.id, claimed_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
+        const data = { from: actor.id, to: target.id };
+        changes.record({ task: updated, type: 'task.handed_over', data, audit: { action: 'task.handover', details: data } });
+      });
+      return summary(id);
+    },
+
+    /**
      * Records a call. Answered: the nurse goes on with the assessment. Unanswered: the task goes back
      * to the queue with its next call due, unless the safety net fires, in which case the nurse keeps
      * it to record the unit dispatch and shift leaders are told.

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AdminUserDto, CreateUserRequest, UpdateUserRequest } from '../contracts/users.ts';
+import type { AdminUserDto, ColleagueList, CreateUserRequest, UpdateUserRequest } from '../contracts/users.ts';
 import { Role } from '../contracts/common.ts';
 import type { Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
@@ -7,10 +7,10 @@ import { hashPassword } from '../auth/secrets.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import { returnTasksOfEndedSessions } from '../tasks/session-end.ts';
-import type { Actor, RequestContext } from '../http/actor.ts';
+import type { Actor, RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { countActiveAdmins, insertUser, listUsers, lockUserById, updateUser, type UserRow } from './users.repository.ts';
+import { countActiveAdmins, insertUser, listActiveClinicalUsers, listUsers, lockUserById, updateUser, type UserRow } from './users.repository.ts';
 
 export function toAdminUserDto(row: UserRow): AdminUserDto {
   return {
@@ -29,6 +29,12 @@ export function createUsersService(db: Db, publisher: Publisher, idleMinutes: nu
   return {
     async list(): Promise<AdminUserDto[]> {
       return (await listUsers(db)).map(toAdminUserDto);
+    },
+
+    /** The active nurses and shift leaders other than the asking user (to hand a task to). */
+    async colleagues(actor: UserActor): Promise<ColleagueList['colleagues']> {
+      const rows = await listActiveClinicalUsers(db);
+      return rows.filter((r) => r.id !== actor.id).map((r) => ({ id: r.id, displayName: r.display_name, role: r.role === 'shift_leader' ? 'shift_leader' : 'nurse' }));
     },
 
     /** Creates a user; 409 USERNAME_TAKEN when the name exists (settled by the unique constraint). */

@@ -12,6 +12,7 @@ import { apiLogin, assertClientBuilt, expectText, expectTextContaining, freePort
 
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd-desk';
 const NURSE = { username: 'desk.nurse', displayName: 'Dora Desk', password: 'nurse-Desk-Passw0rd-e2e' };
+const COLLEAGUE = { username: 'desk.colleague', displayName: 'Kaisa Kollega', password: 'nurse-Colleague-Passw0rd' };
 
 let server: TestServer;
 let dataDir = '';
@@ -89,7 +90,7 @@ describe('the nurse desk in Chromium', () => {
     baseUrl = server.baseUrl;
     const admin = { Cookie: await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD) };
     integrationKey = ((await (await post('/api/integration-keys', { name: 'ERC desk' }, admin)).json()) as { key: string }).key;
-    expect((await post('/api/users', { ...NURSE, role: 'nurse' }, admin)).status).toBe(201);
+    for (const user of [NURSE, COLLEAGUE]) expect((await post('/api/users', { ...user, role: 'nurse' }, admin)).status).toBe(201);
     nurseCookie = await apiLogin(baseUrl, NURSE.username, NURSE.password);
 
     browser = await launchChromium();
@@ -247,6 +248,18 @@ describe('the nurse desk in Chromium', () => {
     const stored = await detail(task.id);
     expect(stored.state).toBe('queued');
     expect(stored.claimedBy).toBeNull();
+  });
+
+  it('logout with a held task can hand it to a named colleague instead', async () => {
+    await logIn();
+    const task = await intake('DESK-6');
+    await take('DESK-6');
+    await page.getByTestId('logout').click();
+    const ask = page.getByTestId('logout-held');
+    await ask.getByLabel('Tai anna tehtävä kollegalle', { exact: true }).selectOption({ label: COLLEAGUE.displayName });
+    await ask.getByTestId('logout-handover').click();
+    await page.getByLabel('Käyttäjätunnus', { exact: true }).waitFor({ timeout: WAIT_MS });
+    expect((await detail(task.id)).claimedBy?.displayName).toBe(COLLEAGUE.displayName);
   });
 
   it('queue counts come from the server totals, and the list says when it is cut', async () => {

@@ -210,3 +210,30 @@ describe('task history names people', () => {
     expect(events.find((e) => e.type === 'task.received')?.actor).toMatch(/^erc-\d+$/);
   });
 });
+
+describe('handing a held task to a named colleague', () => {
+  it('the holder hands it to a colleague with free hands; one who holds a task is refused by name', async () => {
+    const a = await t.userWithRole('nurse');
+    const b = await t.userWithRole('nurse');
+    const busy = await t.userWithRole('nurse');
+    const busyTask = await claimedBy(busy.agent);
+    const task = await claimedBy(a.agent);
+
+    const colleagues = (await a.agent.get('/api/colleagues')).body.colleagues as { id: string; displayName: string }[];
+    expect(colleagues.map((c) => c.id)).toEqual(expect.arrayContaining([b.id, busy.id, leader.id]));
+    expect(colleagues.map((c) => c.id)).not.toContain(a.id);
+
+    const refused = await a.agent.post(`/api/tasks/${task.id}/handover`).send({ version: task.version, toUserId: busy.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'ALREADY_HOLDING_TASK', details: { heldTask: { id: busyTask.id } } });
+    expect((await a.agent.post(`/api/tasks/${task.id}/handover`).send({ version: task.version, toUserId: a.id })).status).toBe(422);
+    expect((await b.agent.post(`/api/tasks/${task.id}/handover`).send({ version: task.version, toUserId: b.id })).status).toBe(422);
+    expect((await busy.agent.post(`/api/tasks/${task.id}/handover`).send({ version: task.version, toUserId: b.id })).status).toBe(409);
+
+    const handed = await a.agent.post(`/api/tasks/${task.id}/handover`).send({ version: task.version, toUserId: b.id });
+    expect(handed.status).toBe(200);
+    expect(handed.body.task.claimedBy.id).toBe(b.id);
+    expect((await eventsOf(task.id)).map((e) => e.type)).toContain('task.handed_over');
+    expect((await auditOf(task.id)).map((e) => e.action)).toContain('task.handover');
+  });
+});

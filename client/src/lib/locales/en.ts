@@ -388,6 +388,8 @@ export const en: Messages = {
       body: 'Before you log out the task goes back to the queue so that someone else can continue it. The assessment draft stays with the task.',
       return: 'Return it to the queue and log out',
       stay: 'Stay logged in',
+      colleague: 'Or hand it to a colleague',
+      handOver: 'Hand over and log out',
     },
     switchTask: {
       title: 'You already hold task {{task}}',

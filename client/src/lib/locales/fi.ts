@@ -387,6 +387,8 @@ export const fi = {
       body: 'Tehtävä palautetaan jonoon ennen uloskirjautumista, jotta joku muu voi jatkaa sitä. Arvioluonnos säilyy tehtävällä.',
       return: 'Palauta jonoon ja kirjaudu ulos',
       stay: 'Pysy kirjautuneena',
+      colleague: 'Tai anna tehtävä kollegalle',
+      handOver: 'Anna ja kirjaudu ulos',
     },
     switchTask: {
       title: 'Sinulla on jo tehtävä {{task}}',

@@ -388,6 +388,8 @@ export const sv: Messages = {
       body: 'Innan du loggar ut lämnas uppdraget tillbaka till kön så att någon annan kan fortsätta. Bedömningsutkastet sparas med uppdraget.',
       return: 'Lämna tillbaka till kön och logga ut',
       stay: 'Förbli inloggad',
+      colleague: 'Eller ge uppdraget till en kollega',
+      handOver: 'Ge över och logga ut',
     },
     switchTask: {
       title: 'Du har redan uppdrag {{task}}',

@@ -8,8 +8,7 @@ import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLogoutGuard } from '../../../lib/logout-guard.ts';
-import { Modal } from '../../../lib/modal.tsx';
-import { recordCallAttempt, recordOutcome, releaseTask } from '../api/nurse-api.ts';
+import { handOverTask, recordCallAttempt, recordOutcome, releaseTask } from '../api/nurse-api.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { useTaskDraft } from '../hooks/use-task-draft.ts';
 import { holds, type TaskView as TaskViewState } from '../hooks/use-task-view.ts';
@@ -24,6 +23,7 @@ import { AmendOutcome } from './amend-outcome.tsx';
 import { CALL_RESULTS, CallPanel, type PendingCall } from './call-panel.tsx';
 import { ConfirmOutcomeDialog } from './confirm-outcome-dialog.tsx';
 import type { Notice } from './notice.tsx';
+import { LogoutDialog } from './logout-dialog.tsx';
 import { OutcomePanel } from './outcome-panel.tsx';
 import { PhoneNumber } from './phone-number.tsx';
 import { PatientText } from './queue-panel.tsx';
@@ -77,6 +77,7 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
   const callAction = useIdempotentAction();
   const outcomeAction = useIdempotentAction();
   const releaseAction = useIdempotentAction();
+  const handoverAction = useIdempotentAction();
   const [missing, setMissing] = useState<OutcomeField[]>([]);
   const [draftBlocked, setDraftBlocked] = useState(false);
   const [confirming, setConfirming] = useState<Outcome | null>(null);
@@ -233,6 +234,19 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
     await release();
     // Even if the return failed here, the server returns the tasks of a session that ends.
     resolve?.(true);
+  }
+  async function handOverAndLogOut(colleagueId: string) {
+    const resolve = logoutAsk;
+    // The draft goes to the server first: the colleague continues from it.
+    await draft.flush();
+    const version = view.version();
+    await handoverAction.run(
+      (key) => view.change(handOverTask(task.id, version, colleagueId, key)),
+      () => {
+        draft.discard();
+        resolve?.(true);
+      },
+    );
   }
   function stayLoggedIn() {
     logoutAsk?.(false);
@@ -428,22 +442,14 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
         <ConfirmOutcomeDialog ercTaskId={task.ercTaskId} outcome={confirming} busy={outcomeAction.busy} onConfirm={() => void confirmOutcome()} onCancel={() => setConfirming(null)} />
       )}
       {logoutAsk && (
-        <Modal titleId="logout-held-title" onClose={stayLoggedIn} testId="logout-held">
-          <div className="live-dialog-head">
-            <h2 id="logout-held-title">{t('nurse.logout.title', { task: task.ercTaskId })}</h2>
-          </div>
-          <div className="live-dialog-body">
-            <p>{t('nurse.logout.body')}</p>
-            <div className="form-actions">
-              <button type="button" className="button button-primary" autoFocus disabled={releaseAction.busy} onClick={() => void returnAndLogOut()} data-testid="logout-return">
-                {t('nurse.logout.return')}
-              </button>
-              <button type="button" className="button" onClick={stayLoggedIn}>
-                {t('nurse.logout.stay')}
-              </button>
-            </div>
-          </div>
-        </Modal>
+        <LogoutDialog
+          ercTaskId={task.ercTaskId}
+          busy={releaseAction.busy || handoverAction.busy}
+          error={releaseAction.error ?? handoverAction.error}
+          onReturn={() => void returnAndLogOut()}
+          onHandOver={(colleagueId) => void handOverAndLogOut(colleagueId)}
+          onStay={stayLoggedIn}
+        />
       )}
     </article>
   );
