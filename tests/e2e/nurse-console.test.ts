@@ -7,6 +7,7 @@ import type { TaskDetail, TaskSummary } from '../../server/contracts/tasks.ts';
 import {
   apiLogin,
   assertClientBuilt,
+  ercIntake,
   expectText,
   expectTextContaining,
   freePort,
@@ -48,26 +49,17 @@ async function post(pathName: string, body: unknown, headers: Record<string, str
 }
 
 /** The ERC hands over a D-task through the integration API. */
-async function intake(ercTaskId: string, overrides: Record<string, unknown> = {}): Promise<TaskSummary> {
-  const res = await post(
-    '/api/intake/tasks',
-    {
-      ercTaskId,
-      urgency: 'D',
-      taskCode: '745',
-      receivedAt: minutesAgo(3),
-      municipality: 'Oulu',
-      address: 'Kirkkokatu 1 A 3, Oulu',
-      callbackPhone: '040 123 4567',
-      patientAge: 84,
-      patientSex: 'female',
-      summary: 'Kaatunut kotona, ei pääse ylös omin avuin. Ei päänvammaa.',
-      ...overrides,
-    },
-    { Authorization: `Bearer ${integrationKey}` },
-  );
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { task: TaskSummary }).task;
+function intake(ercTaskId: string, overrides: Record<string, unknown> = {}): Promise<TaskSummary> {
+  return ercIntake(baseUrl, integrationKey, {
+    ercTaskId,
+    municipality: 'Oulu',
+    address: 'Kirkkokatu 1 A 3, Oulu',
+    callbackPhone: '040 123 4567',
+    patientAge: 84,
+    patientSex: 'female',
+    summary: 'Kaatunut kotona, ei pääse ylös omin avuin. Ei päänvammaa.',
+    ...overrides,
+  });
 }
 
 async function taskAsNurse(id: string): Promise<TaskDetail> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskDetail, TaskList, TaskSummary } from '../../server/contracts/tasks.ts';
-import { apiLogin, assertClientBuilt, expectText, expectTextContaining, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
+import { apiLogin, assertClientBuilt, ercIntake, expectText, expectTextContaining, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // Issue 13 in a real Chromium at 1280x720: no stray call result, no outcome without a call or a
 // confirmation, an amendable closed task, one held task at a time, no silent hold at logout, the
@@ -28,26 +28,17 @@ async function post(pathName: string, body: unknown, headers: Record<string, str
 }
 
 let phone = 1000;
-async function intake(ercTaskId: string, overrides: Record<string, unknown> = {}): Promise<TaskSummary> {
-  const res = await post(
-    '/api/intake/tasks',
-    {
-      ercTaskId,
-      urgency: 'D',
-      taskCode: '745',
-      receivedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-      municipality: 'Oulu',
-      address: 'Isokatu 1, Oulu',
-      callbackPhone: `040 555 ${++phone}`,
-      patientAge: 80,
-      patientSex: 'female',
-      summary: 'Huimaa, kaatunut kotona.',
-      ...overrides,
-    },
-    { Authorization: `Bearer ${integrationKey}` },
-  );
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { task: TaskSummary }).task;
+function intake(ercTaskId: string, overrides: Record<string, unknown> = {}): Promise<TaskSummary> {
+  return ercIntake(baseUrl, integrationKey, {
+    ercTaskId,
+    municipality: 'Oulu',
+    address: 'Isokatu 1, Oulu',
+    callbackPhone: `040 555 ${++phone}`,
+    patientAge: 80,
+    patientSex: 'female',
+    summary: 'Huimaa, kaatunut kotona.',
+    ...overrides,
+  });
 }
 
 async function detail(id: string): Promise<TaskDetail> {

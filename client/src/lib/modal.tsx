@@ -25,3 +25,23 @@ export function Modal({ titleId, onClose, children, testId }: ModalProps) {
     </dialog>
   );
 }
+
+interface QuestionDialogProps {
+  id: string;
+  title: ReactNode;
+  onClose(): void;
+  children: ReactNode;
+  testId?: string;
+}
+
+/** A modal question: a heading and what to answer it with (the buttons come in `children`). */
+export function QuestionDialog({ id, title, onClose, children, testId }: QuestionDialogProps) {
+  return (
+    <Modal titleId={`${id}-title`} onClose={onClose} {...(testId ? { testId } : {})}>
+      <div className="live-dialog-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+      </div>
+      <div className="live-dialog-body">{children}</div>
+    </Modal>
+  );
+}

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Outcome } from '../../../../../server/contracts/tasks.ts';
-import { Modal } from '../../../lib/modal.tsx';
+import { QuestionDialog } from '../../../lib/modal.tsx';
 
 interface ConfirmOutcomeDialogProps {
   ercTaskId: string;
@@ -50,23 +50,18 @@ function OutcomeSummary({ outcome }: { outcome: Outcome }) {
 export function ConfirmOutcomeDialog({ ercTaskId, outcome, busy, onConfirm, onCancel }: ConfirmOutcomeDialogProps) {
   const { t } = useTranslation();
   return (
-    <Modal titleId="confirm-outcome-title" onClose={onCancel} testId="confirm-outcome">
-      <div className="live-dialog-head">
-        <h2 id="confirm-outcome-title">{t('nurse.confirm.title', { task: ercTaskId })}</h2>
+    <QuestionDialog id="confirm-outcome" title={t('nurse.confirm.title', { task: ercTaskId })} onClose={onCancel} testId="confirm-outcome">
+      <p>{t('nurse.confirm.intro')}</p>
+      <OutcomeSummary outcome={outcome} />
+      <div className="form-actions">
+        {/* Focused on open, so Enter confirms. */}
+        <button type="button" className="button button-primary" autoFocus disabled={busy} onClick={onConfirm} data-testid="confirm-outcome-yes">
+          {busy ? t('nurse.outcome.submitting') : t('nurse.confirm.yes')} <kbd>Enter</kbd>
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('nurse.confirm.no')} <kbd>Esc</kbd>
+        </button>
       </div>
-      <div className="live-dialog-body">
-        <p>{t('nurse.confirm.intro')}</p>
-        <OutcomeSummary outcome={outcome} />
-        <div className="form-actions">
-          {/* Focused on open, so Enter confirms. */}
-          <button type="button" className="button button-primary" autoFocus disabled={busy} onClick={onConfirm} data-testid="confirm-outcome-yes">
-            {busy ? t('nurse.outcome.submitting') : t('nurse.confirm.yes')} <kbd>Enter</kbd>
-          </button>
-          <button type="button" className="button" onClick={onCancel}>
-            {t('nurse.confirm.no')} <kbd>Esc</kbd>
-          </button>
-        </div>
-      </div>
-    </Modal>
+    </QuestionDialog>
   );
 }

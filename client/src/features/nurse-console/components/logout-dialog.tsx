@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Modal } from '../../../lib/modal.tsx';
+import { QuestionDialog } from '../../../lib/modal.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listColleagues } from '../api/nurse-api.ts';
 import { ActionError } from './action-error.tsx';
@@ -20,44 +20,39 @@ export function LogoutDialog({ ercTaskId, busy, error, onReturn, onHandOver, onS
   const colleagues = useLoad((signal) => listColleagues(signal));
   const [colleague, setColleague] = useState('');
   return (
-    <Modal titleId="logout-held-title" onClose={onStay} testId="logout-held">
-      <div className="live-dialog-head">
-        <h2 id="logout-held-title">{t('nurse.logout.title', { task: ercTaskId })}</h2>
+    <QuestionDialog id="logout-held" title={t('nurse.logout.title', { task: ercTaskId })} onClose={onStay} testId="logout-held">
+      <p>{t('nurse.logout.body')}</p>
+      <div className="form-actions">
+        <button type="button" className="button button-primary" autoFocus disabled={busy} onClick={onReturn} data-testid="logout-return">
+          {t('nurse.logout.return')}
+        </button>
+        <button type="button" className="button" onClick={onStay}>
+          {t('nurse.logout.stay')}
+        </button>
       </div>
-      <div className="live-dialog-body">
-        <p>{t('nurse.logout.body')}</p>
-        <div className="form-actions">
-          <button type="button" className="button button-primary" autoFocus disabled={busy} onClick={onReturn} data-testid="logout-return">
-            {t('nurse.logout.return')}
-          </button>
-          <button type="button" className="button" onClick={onStay}>
-            {t('nurse.logout.stay')}
-          </button>
+      <form
+        className="logout-handover"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (colleague) onHandOver(colleague);
+        }}
+      >
+        <div className="field">
+          <label htmlFor="logout-colleague">{t('nurse.logout.colleague')}</label>
+          <select id="logout-colleague" value={colleague} onChange={(e) => setColleague(e.target.value)}>
+            <option value="">{t('nurse.outcome.choose')}</option>
+            {(colleagues.data ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.displayName}
+              </option>
+            ))}
+          </select>
         </div>
-        <form
-          className="logout-handover"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (colleague) onHandOver(colleague);
-          }}
-        >
-          <div className="field">
-            <label htmlFor="logout-colleague">{t('nurse.logout.colleague')}</label>
-            <select id="logout-colleague" value={colleague} onChange={(e) => setColleague(e.target.value)}>
-              <option value="">{t('nurse.outcome.choose')}</option>
-              {(colleagues.data ?? []).map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.displayName}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="button" disabled={busy || !colleague} data-testid="logout-handover">
-            {t('nurse.logout.handOver')}
-          </button>
-        </form>
-        <ActionError error={error ?? colleagues.error} testId="logout-error" />
-      </div>
-    </Modal>
+        <button type="submit" className="button" disabled={busy || !colleague} data-testid="logout-handover">
+          {t('nurse.logout.handOver')}
+        </button>
+      </form>
+      <ActionError error={error ?? colleagues.error} testId="logout-error" />
+    </QuestionDialog>
   );
 }

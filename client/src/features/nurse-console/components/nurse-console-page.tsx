@@ -6,7 +6,7 @@ import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useTaskEventSync } from '../../../lib/task-event-sync.ts';
 import { useLoad } from '../../../lib/use-load.ts';
-import { Modal } from '../../../lib/modal.tsx';
+import { QuestionDialog } from '../../../lib/modal.tsx';
 import { claimNextTask, claimTask, listAreas, listRedFlags, loadSettings, releaseTask } from '../api/nurse-api.ts';
 import { useQueue } from '../hooks/use-queue.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
@@ -226,22 +226,17 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
       </div>
 
       {switchTo && view.task && (
-        <Modal titleId="switch-task-title" onClose={() => setSwitchTo(null)} testId="switch-task">
-          <div className="live-dialog-head">
-            <h2 id="switch-task-title">{t('nurse.switchTask.title', { task: view.task.ercTaskId })}</h2>
+        <QuestionDialog id="switch-task" title={t('nurse.switchTask.title', { task: view.task.ercTaskId })} onClose={() => setSwitchTo(null)} testId="switch-task">
+          <p>{t('nurse.switchTask.body', { task: view.task.ercTaskId })}</p>
+          <div className="form-actions">
+            <button type="button" className="button button-primary" autoFocus onClick={switchTask} data-testid="switch-task-yes">
+              {t('nurse.switchTask.confirm')}
+            </button>
+            <button type="button" className="button" onClick={() => setSwitchTo(null)}>
+              {t('nurse.switchTask.cancel')}
+            </button>
           </div>
-          <div className="live-dialog-body">
-            <p>{t('nurse.switchTask.body', { task: view.task.ercTaskId })}</p>
-            <div className="form-actions">
-              <button type="button" className="button button-primary" autoFocus onClick={switchTask} data-testid="switch-task-yes">
-                {t('nurse.switchTask.confirm')}
-              </button>
-              <button type="button" className="button" onClick={() => setSwitchTo(null)}>
-                {t('nurse.switchTask.cancel')}
-              </button>
-            </div>
-          </div>
-        </Modal>
+        </QuestionDialog>
       )}
 
       <ManualEntryDialog
