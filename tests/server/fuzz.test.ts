@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
+import { createTask, ercClient, freeHands, intakeBody, type ErcClient } from '../factories/tasks.ts';
 import { requestFor, startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 // Hostile input at the endpoints that take bodies: never a 500, never a partial write. Fixed seed
@@ -99,6 +99,7 @@ describe('hostile input', () => {
     const exported = (await t.admin.get('/api/protocols/export')).body as { protocols: { id: string; content: Record<string, unknown> }[] };
     const fall = exported.protocols.find((p) => p.id === 'fall')!;
     const task = await createTask(erc);
+    await freeHands(nurse.agent, nurse.id); // one held task per nurse: the earlier test's goes back
     const version = (await nurse.agent.post(`/api/tasks/${task.id}/claim`)).body.task.version as number;
     const answers = () => ({ id: 'fall', version: 1, answers: [{ questionId: 'cannot_get_up', value: true, answeredAt: new Date().toISOString() }] });
     await fc.assert(
