@@ -69,7 +69,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...healthRoutes(db),
     ...settingsRoutes(config.lifecycle),
     ...authRoutes(auth, config),
-    ...usersRoutes(createUsersService(db, publisher)),
+    ...usersRoutes(createUsersService(db, publisher, config.session.idleMinutes)),
     ...integrationKeysRoutes(createIntegrationKeysService(db)),
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db)),

@@ -9,6 +9,8 @@ import type { LoginObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { claimLoginAttempt, findUserByUsername, recordSuccessfulLogin } from '../users/users.repository.ts';
 import { findActiveKeyByHash, touchKey } from '../integration-keys/integration-keys.repository.ts';
+import { runTaskTransaction } from '../events/task-change.ts';
+import { returnTasksOfEndedSessions } from '../tasks/session-end.ts';
 import { randomToken, tokenDigest, verifyPassword } from './secrets.ts';
 import { deleteSession, findLiveSession, insertSession, touchSession } from './session.repository.ts';
 
@@ -65,11 +67,15 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher, 
     /** How many passwords this node has verified against a stored hash (dummy checks not counted). */
     passwordVerifications: () => passwordVerifications,
 
-    /** Ends this session on the server and closes every socket that uses it, on any node. */
+    /**
+     * Ends this session on the server and closes every socket that uses it, on any node. Tasks the
+     * user held go back to the queue in the same transaction, unless another session of theirs lives.
+     */
     async logout(actor: UserActor, ctx: RequestContext): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         await deleteSession(trx, actor.sessionId);
         await insertAudit(trx, actor, ctx, { action: 'auth.logout', targetType: 'user', targetId: actor.id });
+        await returnTasksOfEndedSessions(trx, changes, [actor.id], 'logout', config.session.idleMinutes);
       });
       publisher.sessionsEnded([actor.sessionId], 'logout');
     },

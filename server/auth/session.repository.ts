@@ -38,12 +38,11 @@ export async function deleteUserSessions(db: Executor, userId: string): Promise<
   return rows.map((r) => r.id);
 }
 
-/** Ends sessions idle past the limit; returns their ids so their sockets can be closed after commit. */
-export async function deleteIdleSessions(db: Executor, idleMinutes: number): Promise<string[]> {
-  const rows = await db
+/** Ends sessions idle past the limit; returns them so their sockets can be closed after commit and their users' tasks returned. */
+export function deleteIdleSessions(db: Executor, idleMinutes: number) {
+  return db
     .deleteFrom('user_session')
     .where('last_seen_at', '<=', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .returning('id')
+    .returning(['id', 'user_id'])
     .execute();
-  return rows.map((r) => r.id);
 }

@@ -47,7 +47,7 @@ async function run(): Promise<void> {
   const handle = await createDb(config.database);
   try {
     await migrateToLatest(handle.db);
-    const users = createUsersService(handle.db, OFFLINE);
+    const users = createUsersService(handle.db, OFFLINE, config.session.idleMinutes);
     const actor: CliActor = { kind: 'cli', name: os.userInfo().username };
     const password = values.password ?? generatePassword();
     const generated = values.password === undefined ? password : undefined;

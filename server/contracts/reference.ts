@@ -34,6 +34,7 @@ export const TaskCodeDto = z
   .object({
     code: TaskCodeValue,
     nameFi: z.string(),
+    nameSv: z.string().nullable().describe('Null: the Swedish UI shows the Finnish name'),
     nameEn: z.string(),
     classesAllowed: z.array(Urgency),
     dCallbackCandidate: z.boolean(),
@@ -46,6 +47,7 @@ export type TaskCodeList = z.infer<typeof TaskCodeList>;
 export const PutTaskCodeRequest = z
   .strictObject({
     nameFi: name(160).pipe(z.string().min(1)),
+    nameSv: name(160).pipe(z.string().min(1)).nullable().optional().describe('Omitted: an existing Swedish name is kept'),
     nameEn: name(160).pipe(z.string().min(1)),
     classesAllowed: z.array(Urgency).min(1),
     dCallbackCandidate: z.boolean(),

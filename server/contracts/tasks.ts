@@ -150,6 +150,10 @@ export const ReassignRequest = z
   })
   .meta({ id: 'ReassignRequest' });
 
+export const HandoverRequest = z
+  .strictObject({ version: Version, toUserId: Uuid.describe('An active nurse or shift leader who holds no task') })
+  .meta({ id: 'HandoverRequest' });
+
 export const TaskQuery = z
   .strictObject({
     state: z
@@ -184,7 +188,7 @@ export const TaskSummary = z
     urgency: Urgency,
     taskCode: z.string(),
     taskLabel: z.string().nullable(),
-    taskName: z.object({ fi: z.string(), en: z.string() }).nullable(),
+    taskName: z.object({ fi: z.string(), sv: z.string(), en: z.string() }).nullable().describe('The code table\'s names (sv falls back to fi)'),
     taskCodeKnown: z.boolean(),
     municipality: z.string(),
     area: z.object({ id: Uuid, name: z.string() }),
@@ -198,6 +202,7 @@ export const TaskSummary = z
     callbackDueAt: IsoDateTime.nullable(),
     failedCallAttempts: z.number().int(),
     firstCallAt: IsoDateTime.nullable(),
+    answeredAt: IsoDateTime.nullable().describe('The first answered call: phone advice and redirects need one'),
     escalatedAt: IsoDateTime.nullable(),
     escalationReason: z.string().nullable(),
     breachLevel: z.number().int(),
@@ -207,7 +212,16 @@ export const TaskSummary = z
   .meta({ id: 'TaskSummary' });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
-export const TaskList = z.object({ tasks: z.array(TaskSummary) }).meta({ id: 'TaskList' });
+const Count = z.number().int().min(0);
+export const TaskList = z
+  .object({
+    tasks: z.array(TaskSummary).describe('At most `limit` tasks, in queue order'),
+    totals: z
+      .object({ queued: Count, in_assessment: Count, callback_pending: Count, closed: Count, all: Count })
+      .describe('Tasks per state under the same filter (states, area), however many `tasks` holds'),
+  })
+  .meta({ id: 'TaskList' });
+export type TaskList = z.infer<typeof TaskList>;
 
 export const OutcomeRecordDto = z
   .object({
@@ -262,7 +276,7 @@ export const TaskEventDto = z
     version: z.number().int(),
     state: TaskState,
     at: IsoDateTime,
-    actor: z.string(),
+    actor: z.string().describe('Who acted: a display name, an integration key\'s name, or "system"'),
     data: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'TaskEvent' });

@@ -50,4 +50,10 @@ export const UserResponse = z.object({ user: AdminUserDto }).meta({ id: 'UserRes
 export const UserListResponse = z.object({ users: z.array(AdminUserDto) }).meta({ id: 'UserList' });
 export type UserListResponse = z.infer<typeof UserListResponse>;
 
+/** Who a nurse may hand her task to: the active nurses and shift leaders (no account details). */
+export const ColleagueList = z
+  .object({ colleagues: z.array(z.object({ id: Uuid, displayName: z.string(), role: z.enum(['nurse', 'shift_leader']) })) })
+  .meta({ id: 'ColleagueList' });
+export type ColleagueList = z.infer<typeof ColleagueList>;
+
 export const IdParams = z.strictObject({ id: Uuid });

@@ -221,6 +221,7 @@ export interface TaskCode {
   d_callback_candidate: Generated<boolean>;
   name_en: string;
   name_fi: string;
+  name_sv: string | null;
   updated_at: Generated<Timestamp>;
 }
 

@@ -50,10 +50,11 @@ export type TaskCodeRow = Awaited<ReturnType<typeof listTaskCodes>>[number];
 
 export function upsertTaskCode(
   db: Executor,
-  c: { code: string; nameFi: string; nameEn: string; classesAllowed: string[]; dCallbackCandidate: boolean; active: boolean },
+  c: { code: string; nameFi: string; nameSv?: string | null | undefined; nameEn: string; classesAllowed: string[]; dCallbackCandidate: boolean; active: boolean },
 ) {
   const values = {
     name_fi: c.nameFi,
+    ...(c.nameSv === undefined ? {} : { name_sv: c.nameSv }),
     name_en: c.nameEn,
     classes_allowed: sql<string[]>`${c.classesAllowed}::text[]`,
     d_callback_candidate: c.dCallbackCandidate,

@@ -22,6 +22,7 @@ export function toTaskCodeDto(row: repo.TaskCodeRow): TaskCodeDto {
   return {
     code: row.code,
     nameFi: row.name_fi,
+    nameSv: row.name_sv,
     nameEn: row.name_en,
     classesAllowed: z.array(Urgency).parse(row.classes_allowed),
     dCallbackCandidate: row.d_callback_candidate,

@@ -194,7 +194,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationRes
       const type = escalated || redFlag ? 'dispatch_unit' : pick(o.outcomeMix, random);
       const outcome =
         type === 'dispatch_unit'
-          ? { type, unitLevel: random() < 0.8 ? 'BLS' : 'ALS', urgency: redFlag ? 'C' : 'D', reason: escalated ? 'unreachable' : redFlag ? 'red_flag' : 'clinical_need' }
+          ? { type, unitLevel: random() < 0.8 ? 'BLS' : 'ALS', urgency: redFlag ? 'C' : 'D', reason: escalated && !answered ? 'unreachable' : redFlag ? 'red_flag' : 'clinical_need' }
           : type === 'phone_advice'
             ? { type, advice: pick(ADVICE, random), rationale: 'Simuloitu puhelinohjaus' }
             : { type, target: pick(REDIRECTS, random), handoffTo: 'Simuloitu vastaanottaja', rationale: 'Simuloitu ohjaus' };

@@ -41,7 +41,8 @@ export function decideAfterFailedCall(
 /**
  * Refuses an outcome the task's state of care does not allow. An escalated task closes as a unit
  * dispatch; its reason must be "unreachable" unless the patient was reached after all, when the
- * nurse gives the true reason (reports count unreachable patients from it).
+ * nurse gives the true reason (reports count unreachable patients from it). Phone advice and redirects
+ * need an answered call.
  */
 export function assertOutcomeAllowed(
   task: { escalated: boolean; reached: boolean; assessment: AssessmentFields | null },
@@ -51,6 +52,10 @@ export function assertOutcomeAllowed(
     throw new AppError(422, 'ESCALATED_REQUIRES_DISPATCH', task.reached
       ? 'The safety net fired for this task: it must be closed as a unit dispatch.'
       : 'The patient could not be reached: this task must be closed as a unit dispatch with reason "unreachable".');
+  }
+  // Advice or a redirect is a decision made with the patient on the line; without a call it is a guess.
+  if (!task.reached && outcome.type !== 'dispatch_unit') {
+    throw new AppError(422, 'NO_ANSWERED_CALL', 'Phone advice and redirects need an answered call: record the call first, or send a unit.');
   }
   const redFlags = task.assessment?.redFlags ?? [];
   if (redFlags.length > 0 && outcome.type !== 'dispatch_unit') {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { RuleObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { deleteIdleSessions } from '../auth/session.repository.ts';
+import { returnTasksOfEndedSessions } from './session-end.ts';
 import { findTaskHead } from './tasks.repository.ts';
 
 type Trx = Transaction<Database>;
@@ -143,14 +144,16 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
   }
   const start = performance.now();
   let held = false;
-  result.idleSessionsEnded = await db.transaction().execute(async (trx) => {
+  const idle = await runTaskTransaction(db, publisher, SYSTEM, NO_REQUEST, async (trx, changes) => {
     held = await tryLock(trx, rules.length);
-    if (!held) return 0;
+    if (!held) return [];
     await trx.deleteFrom('idempotency_record').where('created_at', '<', sql<Date>`now() - interval '24 hours'`).execute();
     const ended = await deleteIdleSessions(trx, fullConfig.session.idleMinutes);
-    publisher.sessionsEnded(ended, 'idle');
-    return ended.length;
+    await returnTasksOfEndedSessions(trx, changes, ended.map((s) => s.user_id), 'idle', fullConfig.session.idleMinutes);
+    return ended.map((s) => s.id);
   });
+  publisher.sessionsEnded(idle, 'idle');
+  result.idleSessionsEnded = idle.length;
   observe('idleSessionsEnded', (performance.now() - start) / 1000, held);
   return result;
 }

@@ -23,6 +23,7 @@ export function selectTaskSummaries(db: Executor) {
       'municipality.name as municipality_name',
       'area.name as area_name',
       'task_code.name_fi as code_name_fi',
+      'task_code.name_sv as code_name_sv',
       'task_code.name_en as code_name_en',
       'holder.display_name as holder_name',
     ]);
@@ -41,6 +42,17 @@ export function listTaskSummaries(db: Executor, filter: { states: readonly TaskS
     .orderBy('task.received_at')
     .limit(filter.limit);
   if (filter.areaId) query = query.where('task.area_id', '=', filter.areaId);
+  return query.execute();
+}
+
+/** How many tasks are in each state under the same filter as the list, however many the list shows. */
+export function countTasksByState(db: Executor, filter: { states: readonly TaskState[]; areaId?: string }) {
+  let query = db
+    .selectFrom('task')
+    .select(['state', sql<number>`count(*)::int`.as('count')])
+    .where('state', 'in', filter.states)
+    .groupBy('state');
+  if (filter.areaId) query = query.where('area_id', '=', filter.areaId);
   return query.execute();
 }
 
@@ -116,6 +128,69 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
     .where('state', 'in', ['queued', 'callback_pending'])
     .returning(['id', 'version', 'state'])
     .executeTakeFirst();
+}
+
+/**
+ * Locks the user's row for the rest of the transaction (FOR NO KEY UPDATE: rows referring to the user
+ * may still be written), so one user's claims take turns and "holds at most one task" is checked on
+ * settled state.
+ */
+export function lockClaimant(db: Executor, userId: string) {
+  return db.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
+}
+
+/** A task the user holds, other than `exceptId`, if any. */
+export function findHeldTask(db: Executor, userId: string, exceptId?: string) {
+  let query = db.selectFrom('task').select(['id', 'erc_task_id']).where('claimed_by', '=', userId).where('state', '=', 'in_assessment');
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.orderBy('claimed_at').limit(1).executeTakeFirst();
+}
+
+/**
+ * Puts back in the queue every task held by these users who no longer have a live session (one
+ * ended by logout, idle time or deactivation), as a call-back when one is due. The assessment draft
+ * stays on the task for whoever takes it next. Returns each task with the user who held it.
+ */
+export async function returnTasksOfGoneHolders(db: Executor, userIds: readonly string[], idleMinutes: number) {
+  if (userIds.length === 0) return [];
+  const held = await db
+    .selectFrom('task')
+    .select(['id', 'claimed_by'])
+    .where('state', '=', 'in_assessment')
+    .where('claimed_by', 'in', userIds)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('user_session')
+            .select('user_session.id')
+            .whereRef('user_session.user_id', '=', 'task.claimed_by')
+            .where('user_session.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`),
+        ),
+      ),
+    )
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const returned = [];
+  for (const task of held) {
+    const row = await db
+      .updateTable('task')
+      .set({
+        state: sql`case when callback_due_at is null then 'queued' else 'callback_pending' end`,
+        claimed_by: null,
+        claimed_at: null,
+        heartbeat_at: null,
+        stale_flagged_at: null,
+        version: sql`version + 1`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', task.id)
+      .where('state', '=', 'in_assessment')
+      .returning(['id', 'version', 'state'])
+      .executeTakeFirst();
+    if (row && task.claimed_by) returned.push({ task: row, from: task.claimed_by });
+  }
+  return returned;
 }
 
 /** Applies a change and moves the version on; call with the row locked or the condition in `where`. */
@@ -203,6 +278,13 @@ export function listOutcomes(db: Executor, taskId: string) {
 
 export function findOutcome(db: Executor, id: string) {
   return db.selectFrom('task_outcome').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** Display names of these accounts (active or not: history keeps naming who acted). */
+export async function displayNames(db: Executor, usernames: readonly string[]): Promise<Map<string, string>> {
+  if (usernames.length === 0) return new Map();
+  const rows = await db.selectFrom('app_user').select(['username', 'display_name']).where('username', 'in', usernames).execute();
+  return new Map(rows.map((r) => [r.username, r.display_name]));
 }
 
 export function findActiveUser(db: Executor, id: string) {

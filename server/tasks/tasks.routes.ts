@@ -7,6 +7,7 @@ import {
   IntakeRequest,
   HeartbeatResponse,
   OutcomeRequest,
+  HandoverRequest,
   ReassignRequest,
   TaskDetailResponse,
   TaskIdParams,
@@ -23,7 +24,7 @@ const CLINICAL = { kind: 'session', roles: ['nurse', 'shift_leader'] } as const;
 const LEADER = { kind: 'session', roles: ['shift_leader'] } as const;
 const NextRequest = z.strictObject({ areaId: Uuid.optional() }).meta({ id: 'NextTaskRequest' });
 
-const conflict = { description: 'TASK_ALREADY_CLAIMED (details.claimedBy), TASK_CLOSED, TASK_NOT_CLAIMED or STALE_VERSION (details.currentVersion)' };
+const conflict = { description: 'TASK_ALREADY_CLAIMED (details.claimedBy), ALREADY_HOLDING_TASK (details.heldTask; claim and next), TASK_CLOSED, TASK_NOT_CLAIMED or STALE_VERSION (details.currentVersion)' };
 const taskReply = { description: 'The task after the change', schema: TaskResponse };
 
 export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDef[] {
@@ -56,7 +57,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       query: TaskQuery,
       responses: { 200: { description: 'Tasks (no phone numbers or addresses)', schema: TaskList } },
       async handle({ query }) {
-        return { status: 200, body: { tasks: await tasks.list(query) } };
+        return { status: 200, body: await tasks.list(query) };
       },
     }),
     defineRoute({
@@ -79,7 +80,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       access: CLINICAL,
       body: NextRequest,
       idempotent: true,
-      responses: { 200: taskReply, 404: { description: 'QUEUE_EMPTY' } },
+      responses: { 200: taskReply, 404: { description: 'QUEUE_EMPTY' }, 409: { description: 'ALREADY_HOLDING_TASK (details.heldTask)' } },
       async handle({ body, actor, ctx }) {
         return { status: 200, body: { task: await tasks.next(body.areaId, actor, ctx) } };
       },
@@ -139,6 +140,20 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
     }),
     defineRoute({
       method: 'post',
+      path: '/api/tasks/{id}/handover',
+      summary: 'The holder hands the task to a colleague who holds none (e.g. before logging out)',
+      tag: 'tasks',
+      access: CLINICAL,
+      params: TaskIdParams,
+      body: HandoverRequest,
+      idempotent: true,
+      responses: { 200: taskReply, 409: { description: 'ALREADY_HOLDING_TASK (the colleague holds one), TASK_ALREADY_CLAIMED, TASK_NOT_CLAIMED, STALE_VERSION' }, 422: { description: 'VALIDATION_FAILED: not an active colleague' } },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: { task: await tasks.handover(params.id, body, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/api/tasks/{id}/call-attempts',
       summary: 'Record a call to the patient; an unanswered one schedules the call-back or fires the safety net',
       tag: 'tasks',
@@ -178,7 +193,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       responses: {
         200: taskReply,
         409: conflict,
-        422: { description: 'RED_FLAG_REQUIRES_DISPATCH, ESCALATED_REQUIRES_DISPATCH or invalid fields' },
+        422: { description: 'NO_ANSWERED_CALL (phone advice or redirect without an answered call), RED_FLAG_REQUIRES_DISPATCH, ESCALATED_REQUIRES_DISPATCH or invalid fields' },
       },
       async handle({ params, body, actor, ctx }) {
         const { version, ...outcome } = body;
@@ -194,7 +209,12 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       params: TaskIdParams,
       body: AmendmentRequest,
       idempotent: true,
-      responses: { 201: taskReply, 403: { description: 'NOT_OUTCOME_AUTHOR' }, 409: { description: 'TASK_NOT_CLOSED, TASK_CANCELLED or STALE_VERSION' } },
+      responses: {
+        201: taskReply,
+        403: { description: 'NOT_OUTCOME_AUTHOR' },
+        409: { description: 'TASK_NOT_CLOSED, TASK_CANCELLED or STALE_VERSION' },
+        422: { description: 'NO_ANSWERED_CALL, RED_FLAG_REQUIRES_DISPATCH, ESCALATED_REQUIRES_DISPATCH or invalid fields' },
+      },
       async handle({ params, body, actor, ctx }) {
         return { status: 201, body: { task: await tasks.amendOutcome(params.id, body, actor, ctx) } };
       },

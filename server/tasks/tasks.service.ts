@@ -5,6 +5,7 @@ import type {
   CallResult,
   Outcome,
   TaskDetail,
+  TaskList as TaskListDto,
   TaskQuery,
   TaskState,
   TaskSummary,
@@ -44,6 +45,20 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
   }
 
   /**
+   * One user holds at most one task at a time (a shift leader may give them another with reassign):
+   * 409 ALREADY_HOLDING_TASK naming the held one. The user's row lock makes concurrent claims of
+   * one user take turns, so two of them cannot both pass the check.
+   */
+  async function assertHandsFree(trx: Trx, actor: UserActor, exceptId?: string): Promise<void> {
+    await repo.lockClaimant(trx, actor.id);
+    const held = await repo.findHeldTask(trx, actor.id, exceptId);
+    if (!held) return;
+    throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {
+      heldTask: { id: held.id, ercTaskId: held.erc_task_id },
+    });
+  }
+
+  /**
    * Locks the task and checks that the actor may work on it now: it is open, the actor holds it
    * (a shift leader may act on any open task), and, when given, the version is the current one.
    */
@@ -68,10 +83,22 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
 
   return {
-    async list(query: TaskQuery): Promise<TaskSummary[]> {
+    /** The tasks (at most `limit`) and the totals per state under the same filter, so counts never follow the cap. */
+    async list(query: TaskQuery): Promise<TaskListDto> {
       const states = query.state === undefined ? OPEN_STATES : Array.isArray(query.state) ? query.state : [query.state];
-      const rows = await repo.listTaskSummaries(db, { states, limit: query.limit, ...(query.areaId ? { areaId: query.areaId } : {}) });
-      return rows.map((r) => toTaskSummary(r, config));
+      const filter = { states, ...(query.areaId ? { areaId: query.areaId } : {}) };
+      const [rows, counts] = await Promise.all([repo.listTaskSummaries(db, { ...filter, limit: query.limit }), repo.countTasksByState(db, filter)]);
+      const count = (state: TaskState) => counts.find((c) => c.state === state)?.count ?? 0;
+      return {
+        tasks: rows.map((r) => toTaskSummary(r, config)),
+        totals: {
+          queued: count('queued'),
+          in_assessment: count('in_assessment'),
+          callback_pending: count('callback_pending'),
+          closed: count('closed'),
+          all: counts.reduce((sum, c) => sum + c.count, 0),
+        },
+      };
     },
 
     /** Everything about a task, patient data included: every read leaves an audit row. */
@@ -85,6 +112,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         listTaskEvents(db, id, audiencesFor(actor.role)),
       ]);
       await insertAudit(db, actor, ctx, { action: 'task.read', targetType: 'task', targetId: id });
+      // Events keep the account name that acted; people read display names (integrations by their key's name).
+      const names = await repo.displayNames(db, [...new Set(events.map((e) => e.actor_name))]);
+      const actorLabel = (name: string) => names.get(name) ?? name.replace(/^integration:/, '');
       return {
         ...toTaskSummary(row, config),
         address: row.address,
@@ -114,13 +144,17 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
               : null,
         })),
         dispatchRequests: dispatches.map((d) => toDispatchRequestDto(d, config)),
-        events: events.map(toTaskEventDto),
+        events: events.map((e) => ({ ...toTaskEventDto(e), actor: actorLabel(e.actor_name) })),
       };
     },
 
-    /** Exclusive: of any number of concurrent claims exactly one wins; the others get 409 naming the holder. */
+    /**
+     * Exclusive: of any number of concurrent claims exactly one wins; the others get 409 naming the
+     * holder. A user who holds another task gets 409 ALREADY_HOLDING_TASK.
+     */
     async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        await assertHandsFree(trx, actor, id);
         const claimed = await repo.claimTask(trx, id, actor.id);
         if (claimed) {
           changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
@@ -135,9 +169,13 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       return summary(id);
     },
 
-    /** Claims the top of the queue (optionally within an area); concurrent callers never get the same task. */
+    /**
+     * Claims the top of the queue (optionally within an area); concurrent callers never get the same
+     * task. A user who holds a task gets 409 ALREADY_HOLDING_TASK.
+     */
     async next(areaId: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        await assertHandsFree(trx, actor);
         const claimed = await repo.claimNextTask(trx, actor.id, areaId);
         if (!claimed) return undefined;
         changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
@@ -207,6 +245,30 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         });
         const data = { from: task.claimed_by, to: assigneeId, wasStale: task.state === 'in_assessment' && !liveClaim };
         changes.record({ task: updated, type: 'task.reassigned', data, audit: { action: 'task.reassign', details: { ...data, reason: input.reason ?? null } } });
+      });
+      return summary(id);
+    },
+
+    /**
+     * The holder hands her task to a colleague (say, before logging out). The colleague must be an
+     * active nurse or shift leader holding no task (409 ALREADY_HOLDING_TASK naming theirs). The
+     * colleague's row is locked before the task, the same order as a claim, so the two never deadlock.
+     */
+    async handover(id: string, input: { version: number; toUserId: string }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        const target = input.toUserId === actor.id ? undefined : await repo.findActiveUser(trx, input.toUserId);
+        if (!target || (target.role !== 'nurse' && target.role !== 'shift_leader')) {
+          throw validationError([{ path: 'body.toUserId', message: 'Not an active nurse or shift leader other than you' }]);
+        }
+        await repo.lockClaimant(trx, target.id);
+        await lockForWork(trx, id, actor, { version: input.version, requireHolder: true });
+        const held = await repo.findHeldTask(trx, target.id, id);
+        if (held) {
+          throw new AppError(409, 'ALREADY_HOLDING_TASK', `${target.display_name} already holds task ${held.erc_task_id}.`, { heldTask: { id: held.id, ercTaskId: held.erc_task_id } });
+        }
+        const updated = await repo.updateTask(trx, id, { claimed_by: target.id, claimed_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
+        const data = { from: actor.id, to: target.id };
+        changes.record({ task: updated, type: 'task.handed_over', data, audit: { action: 'task.handover', details: data } });
       });
       return summary(id);
     },

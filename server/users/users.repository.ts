@@ -15,6 +15,16 @@ export function lockUserById(db: Executor, id: string) {
   return db.selectFrom('app_user').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+export function listActiveClinicalUsers(db: Executor) {
+  return db
+    .selectFrom('app_user')
+    .select(['id', 'display_name', 'role'])
+    .where('active', '=', true)
+    .where('role', 'in', ['nurse', 'shift_leader'])
+    .orderBy('display_name')
+    .execute();
+}
+
 export function listUsers(db: Executor) {
   return db.selectFrom('app_user').selectAll().orderBy('username').execute();
 }

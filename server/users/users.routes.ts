@@ -1,4 +1,4 @@
-import { CreateUserRequest, IdParams, UpdateUserRequest, UserListResponse, UserResponse } from '../contracts/users.ts';
+import { ColleagueList, CreateUserRequest, IdParams, UpdateUserRequest, UserListResponse, UserResponse } from '../contracts/users.ts';
 import { defineRoute, type RouteDef } from '../http/route.ts';
 import type { UsersService } from './users.service.ts';
 
@@ -17,6 +17,17 @@ export function usersRoutes(users: UsersService): RouteDef[] {
       async handle({ body, actor, ctx }) {
         const user = await users.create(body, actor, ctx);
         return { status: 201, body: { user }, headers: { Location: `/api/users/${user.id}` } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/colleagues',
+      summary: 'The active nurses and shift leaders other than you (to hand a task to)',
+      tag: 'users',
+      access: { kind: 'session', roles: ['nurse', 'shift_leader'] },
+      responses: { 200: { description: 'Colleagues by name', schema: ColleagueList } },
+      async handle({ actor }) {
+        return { status: 200, body: { colleagues: await users.colleagues(actor) } };
       },
     }),
     defineRoute({

@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
-import type { AdminUserDto, CreateUserRequest, UpdateUserRequest } from '../contracts/users.ts';
+import type { AdminUserDto, ColleagueList, CreateUserRequest, UpdateUserRequest } from '../contracts/users.ts';
 import { Role } from '../contracts/common.ts';
 import type { Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
-import type { Actor, RequestContext } from '../http/actor.ts';
+import { runTaskTransaction } from '../events/task-change.ts';
+import { returnTasksOfEndedSessions } from '../tasks/session-end.ts';
+import type { Actor, RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { countActiveAdmins, insertUser, listUsers, lockUserById, updateUser, type UserRow } from './users.repository.ts';
+import { countActiveAdmins, insertUser, listActiveClinicalUsers, listUsers, lockUserById, updateUser, type UserRow } from './users.repository.ts';
 
 export function toAdminUserDto(row: UserRow): AdminUserDto {
   return {
@@ -23,10 +25,16 @@ export function toAdminUserDto(row: UserRow): AdminUserDto {
   };
 }
 
-export function createUsersService(db: Db, publisher: Publisher) {
+export function createUsersService(db: Db, publisher: Publisher, idleMinutes: number) {
   return {
     async list(): Promise<AdminUserDto[]> {
       return (await listUsers(db)).map(toAdminUserDto);
+    },
+
+    /** The active nurses and shift leaders other than the asking user (to hand a task to). */
+    async colleagues(actor: UserActor): Promise<ColleagueList['colleagues']> {
+      const rows = await listActiveClinicalUsers(db);
+      return rows.filter((r) => r.id !== actor.id).map((r) => ({ id: r.id, displayName: r.display_name, role: r.role === 'shift_leader' ? 'shift_leader' : 'nurse' }));
     },
 
     /** Creates a user; 409 USERNAME_TAKEN when the name exists (settled by the unique constraint). */
@@ -48,12 +56,13 @@ export function createUsersService(db: Db, publisher: Publisher) {
 
     /**
      * Changes role, name, active flag or password under a row lock. Deactivation and a password
-     * reset end the user's sessions everywhere; a role change makes their sockets reconnect.
+     * reset end the user's sessions everywhere (a deactivated user's tasks go back to the queue); a
+     * role change makes their sockets reconnect.
      * The last active admin can be neither demoted nor deactivated.
      */
     async update(id: string, input: UpdateUserRequest, actor: Actor, ctx: RequestContext): Promise<AdminUserDto> {
       const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-      const { row, endedSessions, roleChanged } = await db.transaction().execute(async (trx) => {
+      const { row, endedSessions, roleChanged } = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         // Serialise admin changes so two admins cannot each demote "the other last admin".
         await sql`select pg_advisory_xact_lock(hashtext('app_user.admins'))`.execute(trx);
         const before = await lockUserById(trx, id);
@@ -68,6 +77,7 @@ export function createUsersService(db: Db, publisher: Publisher) {
         const after = await updateUser(trx, id, { ...input, passwordHash });
         const endSessions = input.active === false || passwordHash !== undefined;
         const ended = endSessions ? await deleteUserSessions(trx, id) : [];
+        if (input.active === false) await returnTasksOfEndedSessions(trx, changes, [id], 'deactivated', idleMinutes);
         const changed = {
           ...(input.role !== undefined && input.role !== before.role ? { role: `${before.role}->${input.role}` } : {}),
           ...(input.active !== undefined && input.active !== before.active ? { active: input.active } : {}),

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Locator } from 'playwright-core';
 import { expect } from 'vitest';
+import type { TaskSummary } from '../../server/contracts/tasks.ts';
 
 // What browser tests share: the real server in a child process (PGlite in a temp folder), Debian's
 // Chromium, and small waits on what the page shows.
@@ -135,4 +136,15 @@ export async function apiLogin(baseUrl: string, username: string, password: stri
   const cookie = res.headers.get('set-cookie')?.split(';')[0];
   if (!cookie) throw new Error('login set no cookie');
   return cookie;
+}
+
+/** The ERC hands over a D-task through the integration API (201 expected); returns the task. */
+export async function ercIntake(baseUrl: string, integrationKey: string, task: Record<string, unknown>): Promise<TaskSummary> {
+  const res = await fetch(`${baseUrl}/api/intake/tasks`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${integrationKey}` },
+    body: JSON.stringify({ urgency: 'D', taskCode: '745', receivedAt: new Date(Date.now() - 3 * 60_000).toISOString(), ...task }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { task: TaskSummary }).task;
 }

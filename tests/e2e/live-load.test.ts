@@ -137,7 +137,7 @@ describe('Live load board in Chromium', () => {
     await expectText(figure('escalated'), '0');
     await expectText(figure('oldest-wait'), '–');
     await expectText(areaCell('Lakeus', 0), '0');
-    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Päivitetty \d\d:\d\d:\d\d$/);
+    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Päivitetty \d\d\.\d\d\.\d\d$/);
     expect(await page.getByTestId('live-seq').textContent()).toMatch(/^tapahtuma \d+$/);
     await expect.poll(() => page.locator('li.live-nurse[data-nurse="Vilma Vuorovastaava"] .badge').textContent(), { timeout: WAIT_MS }).toBe('Paikalla');
     await expectText(page.locator('li.live-nurse[data-nurse="Hilkka Hoitaja"] .badge'), 'Paikalla');
@@ -224,7 +224,7 @@ describe('Live load board in Chromium', () => {
     expect((await call<TaskReply>('POST', `/api/tasks/${id}/claim`, { cookie: nurseCookie })).status).toBe(200);
     await heldTask('ERC-E2E-2').waitFor({ timeout: WAIT_MS });
 
-    await page.getByRole('button', { name: 'Ota tehtävä ERC-E2E-2 itsellesi' }).click();
+    await page.getByRole('button', { name: 'Ota itselle tehtävä ERC-E2E-2' }).click();
     const form = page.getByTestId('live-reassign');
     await expect.poll(() => form.textContent(), { timeout: WAIT_MS }).toContain('Nyt arvioijana Hilkka Hoitaja.');
     expect(await form.getByLabel('Kenelle').inputValue()).toBe('');
@@ -265,7 +265,7 @@ describe('Live load board in Chromium', () => {
     await page.getByTestId('lang-en').click();
     await expectText(page.getByRole('heading', { level: 1 }), 'Live load');
     await expectText(page.locator('#live-nurses-title'), 'Who handles what');
-    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Updated \d\d:\d\d:\d\d$/);
+    expect(await page.getByTestId('live-updated').textContent()).toMatch(/^Updated \d\d\.\d\d\.\d\d$/);
     await page.getByTestId('lang-fi').click();
     await expectText(page.getByRole('heading', { level: 1 }), 'Kuormitus nyt');
     await page.setViewportSize({ width: 1920, height: 1080 });

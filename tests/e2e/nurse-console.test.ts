@@ -7,6 +7,7 @@ import type { TaskDetail, TaskSummary } from '../../server/contracts/tasks.ts';
 import {
   apiLogin,
   assertClientBuilt,
+  ercIntake,
   expectText,
   expectTextContaining,
   freePort,
@@ -48,26 +49,17 @@ async function post(pathName: string, body: unknown, headers: Record<string, str
 }
 
 /** The ERC hands over a D-task through the integration API. */
-async function intake(ercTaskId: string, overrides: Record<string, unknown> = {}): Promise<TaskSummary> {
-  const res = await post(
-    '/api/intake/tasks',
-    {
-      ercTaskId,
-      urgency: 'D',
-      taskCode: '745',
-      receivedAt: minutesAgo(3),
-      municipality: 'Oulu',
-      address: 'Kirkkokatu 1 A 3, Oulu',
-      callbackPhone: '040 123 4567',
-      patientAge: 84,
-      patientSex: 'female',
-      summary: 'Kaatunut kotona, ei pääse ylös omin avuin. Ei päänvammaa.',
-      ...overrides,
-    },
-    { Authorization: `Bearer ${integrationKey}` },
-  );
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { task: TaskSummary }).task;
+function intake(ercTaskId: string, overrides: Record<string, unknown> = {}): Promise<TaskSummary> {
+  return ercIntake(baseUrl, integrationKey, {
+    ercTaskId,
+    municipality: 'Oulu',
+    address: 'Kirkkokatu 1 A 3, Oulu',
+    callbackPhone: '040 123 4567',
+    patientAge: 84,
+    patientSex: 'female',
+    summary: 'Kaatunut kotona, ei pääse ylös omin avuin. Ei päänvammaa.',
+    ...overrides,
+  });
 }
 
 async function taskAsNurse(id: string): Promise<TaskDetail> {
@@ -201,11 +193,12 @@ describe('nurse console in Chromium', () => {
     }
   });
 
-  it('A takes it again, records "answered" (key 1), assesses, redirects to home care: it leaves both queues and is stored', async () => {
+  it('A takes it again, records "answered" (Alt+1), assesses, redirects to home care after confirming: it leaves both queues and is stored', async () => {
     await queueItem(pageA, 'E2E-1001').getByRole('button', { name: /^Ota tehtävä/ }).click();
     const view = pageA.getByTestId('task-view');
     await expectText(view.getByTestId('callback-phone'), '+358401234567');
-    await pageA.keyboard.press('1');
+    // A plain digit counts only in the call section; Alt+1 anywhere.
+    await pageA.keyboard.press('Alt+1');
     await expectTextContaining(view.getByTestId('call-attempts'), 'Vastasi');
 
     await view.getByLabel('Pääoire', { exact: true }).fill('Kaatunut, lonkka kipeä');
@@ -234,7 +227,9 @@ describe('nurse console in Chromium', () => {
     await pageA.screenshot({ path: path.join(OUT_DIR, 'nurse-task.png'), fullPage: true });
 
     await pageA.keyboard.press('Control+Enter');
-    await expectText(pageA.getByTestId('notice').locator('p'), 'Tehtävä E2E-1001 suljettiin: Ohjaus toiseen palveluun.');
+    await pageA.getByTestId('confirm-outcome-yes').waitFor({ timeout: WAIT_MS });
+    await pageA.keyboard.press('Enter');
+    await expectText(view.getByTestId('read-only').locator('p'), 'Tehtävä on suljettu: Ohjaus toiseen palveluun.');
     for (const page of [pageA, pageB]) {
       await expect.poll(() => queueItem(page, 'E2E-1001').count(), { timeout: WAIT_MS }).toBe(0);
     }
@@ -310,8 +305,9 @@ describe('nurse console in Chromium', () => {
     expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(keys[1]).toBe(keys[0]);
 
-    // A wrong number (key 4) fires the safety net: the nurse keeps the task and may only send a unit.
-    await pageA.keyboard.press('4');
+    // A wrong number (Alt+4, sent at once with "Record now") fires the safety net: the nurse keeps the task and may only send a unit.
+    await pageA.keyboard.press('Alt+4');
+    await pageA.getByTestId('call-pending').getByRole('button', { name: 'Kirjaa nyt' }).click();
     const view = pageA.getByTestId('task-view');
     await expectTextContaining(view.getByTestId('escalation'), 'Turvaverkko laukesi: potilasta ei tavoitettu. Numero oli väärä.');
     expect(await view.getByRole('radio', { name: /Puhelinneuvonta/ }).isDisabled()).toBe(true);
@@ -324,7 +320,9 @@ describe('nurse console in Chromium', () => {
     expect(await view.getByLabel('Syy', { exact: true }).inputValue()).toBe('unreachable');
     await view.getByLabel('Yksikön taso', { exact: true }).selectOption('BLS');
     await pageA.keyboard.press('Control+Enter');
-    await expectText(pageA.getByTestId('notice').locator('p'), 'Tehtävä E2E-1004 suljettiin: Yksikön lähetys.');
+    await pageA.getByTestId('confirm-outcome-yes').waitFor({ timeout: WAIT_MS });
+    await pageA.keyboard.press('Enter');
+    await expectText(view.getByTestId('read-only').locator('p'), 'Tehtävä on suljettu: Yksikön lähetys.');
     const stored = await taskAsNurse(task.id);
     expect(stored.outcomes.find((o) => o.current)?.outcome).toMatchObject({ type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'unreachable' });
     expect(stored.dispatchRequests).toHaveLength(1);
@@ -405,7 +403,6 @@ describe('nurse console in Chromium', () => {
     await expectText(queueItem(pageA, 'E2E-2004').getByTestId('badge-escalated'), 'Turvaverkko: yksikkö lähetettävä');
     await expectText(queueItem(pageA, 'E2E-2005').getByTestId('badge-unknown'), 'Tuntematon tehtäväkoodi');
     await expectText(queueItem(pageA, 'E2E-2002').locator('.wait-label'), 'yli 30 min');
-    await pageA.getByTestId('notice').getByRole('button', { name: 'Sulje ilmoitus' }).click();
     await pageA.screenshot({ path: path.join(OUT_DIR, 'nurse-queue.png') });
   });
 

@@ -120,7 +120,9 @@ describe('decision support in Chromium', () => {
     await decision.getByTestId('advice-understood').check();
     await page.screenshot({ path: path.join(OUT_DIR, 'protocol-panel.png'), fullPage: true });
     await view.getByTestId('submit-outcome').click();
-    await expectTextContaining(page.getByTestId('notice'), 'Tehtävä E2E-P1 suljettiin');
+    // The summary to confirm (issue 13), then the closed task stays open saying so.
+    await page.getByTestId('confirm-outcome-yes').click();
+    await expectTextContaining(view.getByTestId('read-only'), 'Tehtävä on suljettu');
 
     const detail = ((await (await fetch(`${baseUrl}/api/tasks/${task.id}`, { headers: { Cookie: nurseCookie } })).json()) as { task: TaskDetail }).task;
     const current = detail.outcomes.find((o) => o.current)!;

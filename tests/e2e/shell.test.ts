@@ -80,7 +80,7 @@ describe('client shell in Chromium', () => {
     await page.goto(baseUrl);
     await expectText(page.getByRole('heading', { level: 1 }), 'Kirjaudu sisään');
     expect(await htmlLang()).toBe('fi');
-    expect(await page.title()).toBe('D-tehtäväkonsoli');
+    expect(await page.title()).toBe('Kirjaudu sisään – D-tehtäväkonsoli');
     await expectText(page.getByTestId('product-name'), 'D-tehtäväkonsoli');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('login-username');
     // Nothing of the logged-in shell is shown yet.
@@ -200,7 +200,7 @@ describe('client shell in Chromium', () => {
     await expectText(page.getByTestId('product-name'), 'D-uppdragskonsol');
     await expectText(page.getByTestId('logout'), 'Logga ut');
     expect(await htmlLang()).toBe('sv');
-    expect(await page.title()).toBe('D-uppdragskonsol');
+    expect(await page.title()).toBe('Sjukskötarkonsol – D-uppdragskonsol');
 
     await page.reload();
     await expectText(page.getByTestId('nav-nurse'), 'Sjukskötarkonsol');

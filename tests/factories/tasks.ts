@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { TestServer } from '../helpers/test-server.ts';
+import type { Agent, TestServer } from '../helpers/test-server.ts';
 
 let counter = 0;
 
@@ -52,4 +52,17 @@ export async function createTask(erc: ErcClient, overrides: Partial<IntakeBody> 
   const res = await erc.post('/api/intake/tasks', intakeBody(overrides));
   if (res.status !== 201) throw new Error(`intake failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.task as { id: string; ercTaskId: string; version: number; state: string };
+}
+
+/**
+ * Returns to the queue every task this user holds, so a test's next claim is not refused with
+ * ALREADY_HOLDING_TASK (one held task per user).
+ */
+export async function freeHands(agent: Agent, userId: string): Promise<void> {
+  const list = await agent.get('/api/tasks?state=in_assessment&limit=500');
+  const held = (list.body.tasks as { id: string; version: number; claimedBy: { id: string } | null }[]).filter((task) => task.claimedBy?.id === userId);
+  for (const task of held) {
+    const res = await agent.post(`/api/tasks/${task.id}/release`).send({ version: task.version });
+    if (res.status !== 200) throw new Error(`release failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
 }

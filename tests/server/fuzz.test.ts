@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTask, ercClient, intakeBody, type ErcClient } from '../factories/tasks.ts';
+import { createTask, ercClient, freeHands, intakeBody, type ErcClient } from '../factories/tasks.ts';
 import { requestFor, startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 // Hostile input at the endpoints that take bodies: never a 500, never a partial write. Fixed seed
@@ -73,8 +73,10 @@ describe('hostile input', () => {
 
   it('outcome and assessment: malformed bodies are refused without changing the task', async () => {
     const task = await createTask(erc);
-    const claimed = await nurse.agent.post(`/api/tasks/${task.id}/claim`);
-    const version = claimed.body.task.version as number;
+    await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    // Answered, so the unmutated redirect is a valid outcome: only the mutations make it wrong.
+    const answered = await nurse.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    const version = answered.body.task.version as number;
     const outcome = () => ({ version, type: 'redirect', target: 'home_care', handoffTo: 'Home care', rationale: 'Fine' });
     const assessment = () => ({ version, chiefComplaint: 'Fell', redFlags: [], vitals: { heartRate: 80 }, currentServices: [] });
     await fc.assert(
@@ -100,6 +102,7 @@ describe('hostile input', () => {
     const exported = (await t.admin.get('/api/protocols/export')).body as { protocols: { id: string; content: Record<string, unknown> }[] };
     const fall = exported.protocols.find((p) => p.id === 'fall')!;
     const task = await createTask(erc);
+    await freeHands(nurse.agent, nurse.id); // one held task per nurse: the earlier test's goes back
     const version = (await nurse.agent.post(`/api/tasks/${task.id}/claim`)).body.task.version as number;
     const answers = () => ({ id: 'fall', version: 1, answers: [{ questionId: 'cannot_get_up', value: true, answeredAt: new Date().toISOString() }] });
     await fc.assert(

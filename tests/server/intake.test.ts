@@ -30,7 +30,7 @@ describe('intake', () => {
       receivedAt: body.receivedAt,
       urgency: 'D',
       taskCode: '745',
-      taskName: { fi: 'Kaatuminen', en: 'Fall (same level)' },
+      taskName: { fi: 'Kaatuminen', sv: 'Fall', en: 'Fall (same level)' },
       municipality: 'Kempele',
       area: { name: 'Lakeus' },
       source: 'erc',

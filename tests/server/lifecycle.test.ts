@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
+import { createTask, ercClient, freeHands, type ErcClient } from '../factories/tasks.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 let t: TestServer;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function claimed(agent: Agent = nurseA.agent) {
+  await freeHands(agent, agent === nurseA.agent ? nurseA.id : nurseB.id);
   const task = await createTask(erc);
   const res = await agent.post(`/api/tasks/${task.id}/claim`);
   expect(res.status).toBe(200);
@@ -54,14 +55,22 @@ describe('claims', () => {
   });
 
   it('next gives the top of the queue: escalated first, then the oldest', async () => {
-    // Earlier tests left tasks in the queue; take what is there so this test sees only its own.
-    while ((await leader.agent.post('/api/tasks/next').send({})).status === 200);
+    // Earlier tests left tasks in the queue; close what is there (a shift leader may) so this test sees only its own.
+    await freeHands(nurseB.agent, nurseB.id);
+    for (const waiting of (await leader.agent.get('/api/tasks')).body.tasks as { id: string; version: number; escalatedAt: string | null }[]) {
+      const reason = waiting.escalatedAt ? 'unreachable' : 'clinical_need';
+      expect((await leader.agent.post(`/api/tasks/${waiting.id}/outcome`).send({ version: waiting.version, type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason })).status).toBe(200);
+    }
     const older = await createTask(erc, { receivedAt: new Date(Date.now() - 30 * 60_000).toISOString() });
     const newer = await createTask(erc, { receivedAt: new Date(Date.now() - 5 * 60_000).toISOString() });
     const escalated = await createTask(erc, { receivedAt: new Date(Date.now() - 60_000).toISOString() });
     await t.db.updateTable('task').set({ escalated_at: sql`now()`, escalation_reason: 'response_limit' }).where('id', '=', escalated.id).execute();
     const order = [];
-    for (let i = 0; i < 3; i++) order.push((await nurseB.agent.post('/api/tasks/next').send({})).body.task.id);
+    for (let i = 0; i < 3; i++) {
+      const taken = (await nurseB.agent.post('/api/tasks/next').send({})).body.task;
+      order.push(taken.id);
+      await nurseB.agent.post(`/api/tasks/${taken.id}/outcome`).send({ version: taken.version, type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: taken.escalatedAt ? 'unreachable' : 'clinical_need' });
+    }
     expect(order).toEqual([escalated.id, older.id, newer.id]);
     const empty = await nurseB.agent.post('/api/tasks/next').send({});
     expect(empty.status).toBe(404);
@@ -202,7 +211,8 @@ describe('assessment and outcome', () => {
 
   it('outcomes are never edited in place: amendments keep the history; the database refuses edits', async () => {
     const task = await claimed();
-    const closed = await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: task.version, type: 'phone_advice', advice: 'call_back_if_worse', rationale: 'Mild symptoms' });
+    const answered = await nurseA.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    const closed = await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: answered.body.task.version, type: 'phone_advice', advice: 'call_back_if_worse', rationale: 'Mild symptoms' });
     expect(closed.status).toBe(200);
     const noReason = await nurseA.agent.post(`/api/tasks/${task.id}/outcome/amendments`).send({ version: closed.body.task.version, outcome: redirect });
     expect(noReason.status).toBe(422);
@@ -243,7 +253,8 @@ describe('amendments and dispatch requests', () => {
 
   it('amending a dispatch to phone advice withdraws the request; an acknowledged one is flagged', async () => {
     const task = await claimed();
-    const closed = await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: task.version, ...dispatch });
+    const answered = await nurseA.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    const closed = await nurseA.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: answered.body.task.version, ...dispatch });
     const [request] = await openFor(task.ercTaskId);
     await erc.post(`/api/intake/dispatch-requests/${request.id}/ack`);
     const amended = await nurseA.agent.post(`/api/tasks/${task.id}/outcome/amendments`).send({ version: closed.body.task.version, reason: 'Patient called back, much better', outcome: { type: 'phone_advice', advice: 'call_back_if_worse', rationale: 'Better' } });

@@ -1,19 +1,22 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtocolDetail, ProtocolSet } from '../../server/contracts/protocols.ts';
-import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
+import { createTask, ercClient, freeHands, type ErcClient } from '../factories/tasks.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
 let t: TestServer;
 let erc: ErcClient;
 let nurse: Agent;
+let nurseId = '';
 let director: Agent;
 let directorId: string;
 
 beforeAll(async () => {
   t = await startTestServer();
   erc = await ercClient(t);
-  nurse = (await t.userWithRole('nurse', 'pnurse')).agent;
+  const created = await t.userWithRole('nurse', 'pnurse');
+  nurse = created.agent;
+  nurseId = created.id;
   const md = await t.userWithRole('medical_director', 'director');
   director = md.agent;
   directorId = md.id;
@@ -30,6 +33,8 @@ async function protocol(id: string): Promise<ProtocolDetail> {
 }
 
 async function claimedTask(taskCode = '745') {
+  // One held task per nurse (issue 13): earlier tests' tasks go back first.
+  await freeHands(nurse, nurseId);
   const task = await createTask(erc, { taskCode });
   const res = await nurse.post(`/api/tasks/${task.id}/claim`);
   expect(res.status).toBe(200);

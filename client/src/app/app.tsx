@@ -9,6 +9,7 @@ import { ProtocolsPage } from '../features/protocols/components/protocols-page.t
 import { ReportsPage } from '../features/reports/components/reports-page.tsx';
 import { ErrorMessage } from '../lib/error-message.tsx';
 import { Link } from '../lib/link.tsx';
+import { usePageTitle } from '../lib/page-title.ts';
 import { navigate, usePathname } from '../lib/navigation.ts';
 import { homePathFor, resolveRoute, type PageId } from './routes.ts';
 import { Shell } from './shell.tsx';
@@ -81,7 +82,11 @@ function Routed({ user }: { user: UserDto }) {
   }
 }
 
+const ADMIN_SECTIONS = { 'admin-users': 'users', 'admin-keys': 'keys', 'admin-audit': 'audit', 'admin-reference': 'reference' } as const;
+
 function PageView({ page, user }: { page: PageId; user: UserDto }) {
+  const { t } = useTranslation();
+  usePageTitle(page === 'nurse' || page === 'live' || page === 'reports' || page === 'protocols' ? t(`nav.${page}`) : t(`admin.sections.${ADMIN_SECTIONS[page]}`));
   switch (page) {
     case 'nurse':
       return <NurseConsolePage user={user} />;

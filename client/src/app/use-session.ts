@@ -4,6 +4,7 @@ import { fetchCurrentUser, logout as logoutRequest } from '../features/auth/api/
 import type { LoginNotice } from '../features/auth/components/login-page.tsx';
 import { clearDrafts } from '../features/nurse-console/utils/draft-store.ts';
 import { setUnauthenticatedHandler } from '../lib/api.ts';
+import { mayLogOut } from '../lib/logout-guard.ts';
 import { navigate } from '../lib/navigation.ts';
 import { connectRealtime, disconnectRealtime, reconnectIfStale } from '../lib/socket.ts';
 import { homePathFor, resolveRoute } from './routes.ts';
@@ -90,6 +91,7 @@ export function useSession() {
   }, []);
 
   const logout = useCallback(async () => {
+    if (!(await mayLogOut())) return;
     // Close the socket first: the server tells every socket of this session that it ended.
     disconnectRealtime();
     try {

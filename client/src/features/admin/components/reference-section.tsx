@@ -40,6 +40,7 @@ export function ReferenceSection() {
                 <tr>
                   <th scope="col">{t('admin.reference.columns.code')}</th>
                   <th scope="col">{t('admin.reference.columns.nameFi')}</th>
+                  <th scope="col">{t('admin.reference.columns.nameSv')}</th>
                   <th scope="col">{t('admin.reference.columns.nameEn')}</th>
                   <th scope="col">{t('admin.reference.columns.classes')}</th>
                   <th scope="col">{t('admin.reference.columns.dCallback')}</th>
@@ -178,6 +179,7 @@ function TaskCodeRow({ taskCode, onChanged }: { taskCode: TaskCodeDto; onChanged
       <tr className={taskCode.active ? undefined : 'row-inactive'} data-testid={`task-code-${taskCode.code}`}>
         <td className="mono">{taskCode.code}</td>
         <td lang="fi">{taskCode.nameFi}</td>
+        <td lang="sv">{taskCode.nameSv ?? <span className="muted">{t('admin.reference.noSwedishName')}</span>}</td>
         <td lang="en">{taskCode.nameEn}</td>
         <td className="mono">{taskCode.classesAllowed.join(' ')}</td>
         <td>{taskCode.dCallbackCandidate ? t('common.yes') : t('common.no')}</td>
@@ -192,7 +194,7 @@ function TaskCodeRow({ taskCode, onChanged }: { taskCode: TaskCodeDto; onChanged
       </tr>
       {(action.error !== undefined || action.success !== null) && (
         <tr className="row-detail">
-          <td colSpan={7}>
+          <td colSpan={8}>
             <ErrorMessage error={action.error} />
             <SuccessMessage text={action.success ? action.success() : null} />
           </td>

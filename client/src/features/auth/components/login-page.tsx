@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePageTitle } from '../../../lib/page-title.ts';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { login } from '../api/auth-api.ts';
@@ -14,6 +15,7 @@ interface LoginPageProps {
 
 export function LoginPage({ onLoggedIn, notice }: LoginPageProps) {
   const { t } = useTranslation();
+  usePageTitle(t('login.title'));
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(undefined);

@@ -5,7 +5,7 @@ import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listHeldTasks, reassignTask } from '../api/live-api.ts';
 import { LiveError } from './live-error.tsx';
-import { Modal } from './modal.tsx';
+import { Modal } from '../../../lib/modal.tsx';
 import type { Hold, Nurse } from './nurse-board.tsx';
 
 /** What the board says after a reassignment; rendered on each render so that it follows the language. */

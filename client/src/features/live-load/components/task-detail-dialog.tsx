@@ -3,11 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { TaskDetail } from '../../../../../server/contracts/tasks.ts';
 import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
+import { codeName } from '../../../lib/task-code-name.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchTaskDetail } from '../api/live-api.ts';
 import { eventTypeKey } from '../utils/messages.ts';
 import { LiveError } from './live-error.tsx';
-import { Modal } from './modal.tsx';
+import { Modal } from '../../../lib/modal.tsx';
 
 /** One task, read only: the ERC's data, its state, the calls made and its history. */
 export function TaskDetailDialog({ taskId, ercTaskId, onClose }: { taskId: string; ercTaskId: string; onClose(): void }) {
@@ -34,7 +35,7 @@ export function TaskDetailDialog({ taskId, ercTaskId, onClose }: { taskId: strin
 function DetailBody({ task }: { task: TaskDetail }) {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const taskName = task.taskLabel ?? (task.taskName ? (language === 'en' ? task.taskName.en : task.taskName.fi) : null);
+  const taskName = task.taskLabel ?? codeName(task.taskName, language);
   const patient = [task.patientAge === null ? null : t('live.detail.age', { age: task.patientAge }), task.patientSex ? t(`live.detail.sexes.${task.patientSex}`) : null]
     .filter((part) => part !== null)
     .join(', ');

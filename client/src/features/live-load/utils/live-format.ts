@@ -3,13 +3,15 @@ import type { Language } from '../../../lib/i18n.ts';
 
 const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 
-// en-GB with a 24-hour cycle writes HH:MM:SS with colons in every interface language.
-const clockWithSeconds = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+// Times of day are written the Finnish way (HH.MM, HH.MM.SS) in every interface language, like the
+// rest of the console; en-GB's HH:MM is only for arithmetic below.
+const clockWithSeconds = new Intl.DateTimeFormat('fi-FI', { timeZone: TIME_ZONE, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const displayClock = new Intl.DateTimeFormat('fi-FI', { timeZone: TIME_ZONE, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
 const clock = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' });
 
-/** Helsinki wall-clock time of an instant: HH:MM, or HH:MM:SS. */
+/** Helsinki wall-clock time of an instant: HH.MM, or HH.MM.SS. */
 export function helsinkiClock(instant: string | number, withSeconds = false): string {
-  return (withSeconds ? clockWithSeconds : clock).format(new Date(instant));
+  return (withSeconds ? clockWithSeconds : displayClock).format(new Date(instant));
 }
 
 /** Minutes since Helsinki midnight of an instant (for placing axis ticks on whole local hours). */

@@ -1,6 +1,7 @@
 import type { AreaDto, AreaList, RedFlagDto, TaskCodeDto, TaskCodeList } from '../../../../../server/contracts/reference.ts';
-import type { AssessmentFields, CallResult, IntakeRequest, Outcome, TaskDetail, TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import type { AssessmentFields, CallResult, IntakeRequest, Outcome, TaskDetail, TaskList, TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import type { ClientSettings } from '../../../../../server/contracts/settings.ts';
+import type { ColleagueList } from '../../../../../server/contracts/users.ts';
 import { api, apiWithStatus } from '../../../lib/api.ts';
 
 // The nurse console's calls to the API. Every call that changes something takes the action's
@@ -8,10 +9,9 @@ import { api, apiWithStatus } from '../../../lib/api.ts';
 
 const withSignal = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
 
-/** Open tasks in the server's priority order, optionally of one area. */
-export async function listQueue(areaId: string | null, signal?: AbortSignal): Promise<TaskSummary[]> {
-  const { tasks } = await api<{ tasks: TaskSummary[] }>('/api/tasks', { query: { areaId }, ...withSignal(signal) });
-  return tasks;
+/** Open tasks in the server's priority order (at most the server's default limit), optionally of one area, with the totals per state. */
+export function listQueue(areaId: string | null, signal?: AbortSignal): Promise<TaskList> {
+  return api<TaskList>('/api/tasks', { query: { areaId }, ...withSignal(signal) });
 }
 
 export async function getTask(id: string, signal?: AbortSignal): Promise<TaskDetail> {
@@ -62,4 +62,16 @@ export function loadSettings(signal?: AbortSignal): Promise<ClientSettings> {
 export async function listTaskCodes(signal?: AbortSignal): Promise<TaskCodeDto[]> {
   const { taskCodes } = await api<TaskCodeList>('/api/reference/task-codes', withSignal(signal));
   return taskCodes;
+}
+
+/** Replaces the outcome of a closed task, keeping the old one in the history (the closing nurse or a shift leader). */
+export const amendOutcome = (id: string, version: number, reason: string, outcome: Outcome, key: string) =>
+  change(taskPath(id, 'outcome/amendments'), key, { version, reason, outcome });
+
+/** The holder hands the task to a colleague who holds none. */
+export const handOverTask = (id: string, version: number, toUserId: string, key: string) => change(taskPath(id, 'handover'), key, { version, toUserId });
+
+export async function listColleagues(signal?: AbortSignal): Promise<ColleagueList['colleagues']> {
+  const { colleagues } = await api<ColleagueList>('/api/colleagues', withSignal(signal));
+  return colleagues;
 }

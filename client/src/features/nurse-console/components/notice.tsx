@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLanguage } from '../../../lib/i18n.ts';
 import { formatClock } from '../utils/clock.ts';
@@ -19,6 +20,11 @@ interface NoticeBarProps {
 
 export function NoticeBar({ notice, onDismiss, onTake }: NoticeBarProps) {
   const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  // The task view the nurse was in is gone: her focus (and a screen reader) goes to what happened.
+  useEffect(() => {
+    ref.current?.focus();
+  }, [notice]);
   let text: string;
   switch (notice.kind) {
     case 'callback':
@@ -35,7 +41,7 @@ export function NoticeBar({ notice, onDismiss, onTake }: NoticeBarProps) {
       break;
   }
   return (
-    <div className="message message-success nurse-notice" role="status" data-testid="notice">
+    <div className="message message-success nurse-notice" role="status" tabIndex={-1} ref={ref} data-testid="notice">
       <p>{text}</p>
       <div className="nurse-notice-actions">
         {notice.kind === 'manual' && (

@@ -6,7 +6,8 @@ import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useTaskEventSync } from '../../../lib/task-event-sync.ts';
 import { useLoad } from '../../../lib/use-load.ts';
-import { claimNextTask, claimTask, listAreas, listRedFlags, loadSettings } from '../api/nurse-api.ts';
+import { QuestionDialog } from '../../../lib/modal.tsx';
+import { claimNextTask, claimTask, listAreas, listRedFlags, loadSettings, releaseTask } from '../api/nurse-api.ts';
 import { useQueue } from '../hooks/use-queue.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { holds, useTaskView } from '../hooks/use-task-view.ts';
@@ -31,6 +32,8 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
   const [openTaskId, setOpenTaskId] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [manualOpen, setManualOpen] = useState(false);
+  /** Another task the nurse asked to take while holding one: she is asked to return hers first. */
+  const [switchTo, setSwitchTo] = useState<string | null>(null);
   const queue = useQueue(areaId);
   const view = useTaskView(openTaskId, user.id);
   const areas = useLoad((signal) => listAreas(signal));
@@ -81,21 +84,48 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
     [refreshSoon, clearTake],
   );
 
-  const claim = useCallback((id: string) => void runTake((key) => claimTask(id, key), opened), [runTake, opened]);
   const holdingOpen = holds(view.task, user.id);
+  const heldId = holdingOpen ? (view.task?.id ?? null) : null;
+  const claim = useCallback(
+    (id: string) => {
+      if (heldId && heldId !== id) setSwitchTo(id);
+      else void runTake((key) => claimTask(id, key), opened);
+    },
+    [runTake, opened, heldId],
+  );
+  const { version: heldVersion } = view;
+  /** Returns the held task (its saved draft stays with it) and takes the other; the scopes differ, so one key serves both. */
+  const switchTask = useCallback(() => {
+    const target = switchTo;
+    setSwitchTo(null);
+    if (!heldId || !target) return;
+    void runTake(async (key) => {
+      await releaseTask(heldId, heldVersion(), key);
+      return claimTask(target, key);
+    }, opened);
+  }, [switchTo, heldId, heldVersion, runTake, opened]);
   const next = useCallback(() => {
     if (holdingOpen) return;
     void runTake((key) => claimNextTask(areaId, key), opened);
   }, [runTake, opened, areaId, holdingOpen]);
 
-  const closeView = useCallback(() => setOpenTaskId(null), []);
+  const closeView = useCallback(() => {
+    setOpenTaskId(null);
+    // Focus goes to the page's heading, not the body, when the task view it was in disappears.
+    requestAnimationFrame(() => document.getElementById('page-title')?.focus());
+  }, []);
+  // After login (or reload) keyboard and screen-reader users start at the page's heading.
+  useEffect(() => {
+    document.getElementById('page-title')?.focus();
+  }, []);
   useShortcuts({ next, manual: () => setManualOpen(true) });
 
   const tasks = queue.tasks;
+  // The server's totals: the list may be cut at its limit, the counts are not.
   const counts = {
-    waiting: tasks?.filter((task) => task.state === 'queued').length ?? 0,
-    callbacks: tasks?.filter((task) => task.state === 'callback_pending').length ?? 0,
-    taken: tasks?.filter((task) => task.state === 'in_assessment').length ?? 0,
+    waiting: queue.totals?.queued ?? 0,
+    callbacks: queue.totals?.callback_pending ?? 0,
+    taken: queue.totals?.in_assessment ?? 0,
   };
   const lostRaceTo = lostTo(take.error);
   const activeAreas = areas.data?.filter((a) => a.active) ?? [];
@@ -162,6 +192,7 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
       <div className="nurse-layout">
         <QueuePanel
           tasks={tasks}
+          total={queue.totals?.all}
           error={queue.error}
           updatedAt={queue.updatedAt}
           order={order}
@@ -175,15 +206,17 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
           {openTaskId ? (
             <TaskView
               view={view}
-              userId={user.id}
+              user={user}
               redFlags={redFlags.data ?? []}
               taking={take.busy}
               onTake={claim}
               onClose={closeView}
               onFinished={(done) => {
+                refreshSoon();
+                // A closed task stays open, read-only, saying so where the nurse is looking (and offering an amendment).
+                if (done.kind === 'closed') return;
                 setOpenTaskId(null);
                 setNotice(done);
-                refreshSoon();
               }}
             />
           ) : (
@@ -191,6 +224,20 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
           )}
         </div>
       </div>
+
+      {switchTo && view.task && (
+        <QuestionDialog id="switch-task" title={t('nurse.switchTask.title', { task: view.task.ercTaskId })} onClose={() => setSwitchTo(null)} testId="switch-task">
+          <p>{t('nurse.switchTask.body', { task: view.task.ercTaskId })}</p>
+          <div className="form-actions">
+            <button type="button" className="button button-primary" autoFocus onClick={switchTask} data-testid="switch-task-yes">
+              {t('nurse.switchTask.confirm')}
+            </button>
+            <button type="button" className="button" onClick={() => setSwitchTo(null)}>
+              {t('nurse.switchTask.cancel')}
+            </button>
+          </div>
+        </QuestionDialog>
+      )}
 
       <ManualEntryDialog
         open={manualOpen}

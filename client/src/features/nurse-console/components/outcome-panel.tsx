@@ -7,25 +7,29 @@ import {
   DISPATCH_URGENCIES,
   OUTCOME_TYPES,
   outcomeBlocker,
+  reasonFixed,
   REDIRECT_TARGETS,
   UNIT_LEVELS,
   type OutcomeField,
   type OutcomeForm,
+  type OutcomeRules,
   type OutcomeType,
 } from '../utils/outcome-form.ts';
 
 interface OutcomePanelProps {
   form: OutcomeForm;
   onChange(next: OutcomeForm): void;
-  escalated: boolean;
-  redFlagCount: number;
+  rules: OutcomeRules;
   /** Fields left empty at the last attempt, and fields the server refused. */
   missing: OutcomeField[];
   serverIssues: FieldIssue[];
   busy: boolean;
   onSubmit(): void;
-  /** Shown above the submit button: the protocol's decision fields (features/protocols). */
+  /** The amendment form's label for its button. */
+  submitLabel?: string;
+  /** Shown above the submit button: the protocol's decision fields (features/protocols), or the amendment's reason. */
   children?: ReactNode;
+  testId?: string;
 }
 
 /** How a field says it is wrong, for assistive technology too. */
@@ -39,14 +43,15 @@ function pick<T extends string>(allowed: readonly T[], value: string): T | '' {
 }
 
 /** The type actually chosen: one ruled out by a red flag or the safety net counts as none. */
-export function effectiveType(form: OutcomeForm, rules: { escalated: boolean; redFlagCount: number }): OutcomeType | '' {
+export function effectiveType(form: OutcomeForm, rules: OutcomeRules): OutcomeType | '' {
   return form.type && !outcomeBlocker(form.type, rules) ? form.type : '';
 }
 
 /** The three ways to close a task, their required fields, and what rules one out. */
-export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing, serverIssues, busy, onSubmit, children }: OutcomePanelProps) {
+export function OutcomePanel({ form, onChange, rules, missing, serverIssues, busy, onSubmit, submitLabel, children, testId = 'outcome' }: OutcomePanelProps) {
   const { t } = useTranslation();
-  const rules = { escalated, redFlagCount };
+  const fixedReason = reasonFixed(rules);
+  const redFlagCount = rules.redFlagCount;
   const type = effectiveType(form, rules);
   const set = <K extends keyof OutcomeForm>(key: K, value: OutcomeForm[K]) => onChange({ ...form, [key]: value });
 
@@ -75,9 +80,11 @@ export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing,
   };
 
   return (
-    <section className="card nurse-card" aria-labelledby="outcome-title" data-testid="outcome">
+    <section className="card nurse-card" aria-labelledby={`${testId}-title`} data-testid={testId} id={testId}>
       <div className="card-head">
-        <h3 id="outcome-title">{t('nurse.outcome.title')}</h3>
+        <h3 id={`${testId}-title`} tabIndex={-1}>
+          {submitLabel ?? t('nurse.outcome.title')}
+        </h3>
         <p className="hint">{t('nurse.outcome.intro')}</p>
       </div>
       <form
@@ -142,19 +149,19 @@ export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing,
               <label htmlFor="outcome-reason">{t('nurse.outcome.reason')}</label>
               <select
                 id="outcome-reason"
-                value={escalated ? 'unreachable' : form.reason}
-                disabled={escalated}
+                value={fixedReason ? 'unreachable' : form.reason}
+                disabled={fixedReason}
                 onChange={(e) => set('reason', pick(DISPATCH_REASONS, e.target.value))}
                 {...fieldProps('reason')}
               >
                 <option value="">{t('nurse.outcome.choose')}</option>
-                {DISPATCH_REASONS.map((reason) => (
+                {DISPATCH_REASONS.filter((reason) => fixedReason || reason !== 'unreachable' || !rules.reached).map((reason) => (
                   <option key={reason} value={reason}>
                     {t(`nurse.outcome.reasons.${reason}`)}
                   </option>
                 ))}
               </select>
-              {escalated && <span className="hint">{t('nurse.outcome.reasonFixed')}</span>}
+              {fixedReason && <span className="hint">{t('nurse.outcome.reasonFixed')}</span>}
               {errorFor('reason')}
             </div>
             <div className="field field-wide">
@@ -209,8 +216,8 @@ export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing,
         {children}
 
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy} aria-keyshortcuts="Control+Enter" data-testid="submit-outcome">
-            {busy ? t('nurse.outcome.submitting') : t('nurse.outcome.submit')} <kbd>Ctrl+Enter</kbd>
+          <button type="submit" className="button button-primary" disabled={busy} aria-keyshortcuts={submitLabel ? undefined : 'Control+Enter'} data-testid={`submit-${testId}`}>
+            {busy ? t('nurse.outcome.submitting') : (submitLabel ?? t('nurse.outcome.submit'))} {!submitLabel && <kbd>Ctrl+Enter</kbd>}
           </button>
         </div>
       </form>

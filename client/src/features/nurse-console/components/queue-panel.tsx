@@ -10,6 +10,8 @@ export type QueueOrder = 'priority' | 'waited';
 
 interface QueuePanelProps {
   tasks: TaskSummary[] | undefined;
+  /** How many tasks match in all (the server's count): more than `tasks` when the list is cut. */
+  total: number | undefined;
   error: unknown;
   updatedAt: number | undefined;
   order: QueueOrder;
@@ -27,7 +29,7 @@ function ordered(tasks: TaskSummary[], order: QueueOrder): TaskSummary[] {
 }
 
 /** The live queue: every open task, what is known of it and what can be done with it. */
-export function QueuePanel({ tasks, error, updatedAt, order, userId, openTaskId, busy, onTake, onOpen }: QueuePanelProps) {
+export function QueuePanel({ tasks, total, error, updatedAt, order, userId, openTaskId, busy, onTake, onOpen }: QueuePanelProps) {
   const { t } = useTranslation();
   return (
     <section className="nurse-queue" aria-labelledby="queue-title" data-testid="queue">
@@ -51,6 +53,11 @@ export function QueuePanel({ tasks, error, updatedAt, order, userId, openTaskId,
             <QueueItem key={task.id} task={task} userId={userId} open={task.id === openTaskId} busy={busy} onTake={onTake} onOpen={onOpen} />
           ))}
         </ol>
+      )}
+      {tasks && total !== undefined && total > tasks.length && (
+        <p className="message message-info queue-cut" data-testid="queue-cut">
+          {t('nurse.queue.cut', { shown: tasks.length, total })}
+        </p>
       )}
     </section>
   );

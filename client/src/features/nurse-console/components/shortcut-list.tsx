@@ -6,6 +6,8 @@ export function ShortcutList() {
   const items = [
     { keys: 'N', text: t('nurse.shortcuts.next') },
     { keys: '1–5', text: t('nurse.shortcuts.call') },
+    { keys: '2–5', text: t('nurse.shortcuts.callUndo') },
+    { keys: 'O', text: t('nurse.shortcuts.outcome') },
     { keys: 'Ctrl+Enter', text: t('nurse.shortcuts.submit') },
     { keys: 'M', text: t('nurse.shortcuts.manual') },
     { keys: 'Esc', text: t('nurse.shortcuts.close') },

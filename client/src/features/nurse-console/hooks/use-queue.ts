@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import type { TaskList, TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import { listQueue } from '../api/nurse-api.ts';
 
 const DEBOUNCE_MS = 150;
@@ -8,6 +8,8 @@ const SAFETY_REFRESH_MS = 30_000;
 
 export interface Queue {
   tasks: TaskSummary[] | undefined;
+  /** The server's counts per state under the same filter: the list may be cut, these are not. */
+  totals: TaskList['totals'] | undefined;
   /** The last reload failed (the list shown is older). */
   error: unknown;
   /** When the list shown was loaded (ms). */
@@ -18,7 +20,7 @@ export interface Queue {
 
 /** The open tasks (the queue), optionally of one area; an older answer never replaces a newer one. */
 export function useQueue(areaId: string | null): Queue {
-  const [tasks, setTasks] = useState<TaskSummary[] | undefined>(undefined);
+  const [list, setList] = useState<TaskList | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [updatedAt, setUpdatedAt] = useState<number | undefined>(undefined);
   const generation = useRef(0);
@@ -28,9 +30,9 @@ export function useQueue(areaId: string | null): Queue {
     clearTimeout(timer.current);
     const mine = ++generation.current;
     listQueue(areaId).then(
-      (list) => {
+      (answer) => {
         if (mine !== generation.current) return;
-        setTasks(list);
+        setList(answer);
         setError(undefined);
         setUpdatedAt(Date.now());
       },
@@ -55,5 +57,5 @@ export function useQueue(areaId: string | null): Queue {
     };
   }, [refresh]);
 
-  return { tasks, error, updatedAt, refreshSoon };
+  return { tasks: list?.tasks, totals: list?.totals, error, updatedAt, refreshSoon };
 }

@@ -56,25 +56,39 @@ export function emptyOutcomeForm(): OutcomeForm {
 }
 
 /** Why an outcome type cannot be chosen now, if it cannot. */
-export type Blocker = 'escalated' | 'red_flag';
+export type Blocker = 'escalated' | 'escalated_reached' | 'no_call' | 'red_flag';
 
-export function outcomeBlocker(type: OutcomeType, task: { escalated: boolean; redFlagCount: number }): Blocker | null {
+/** What the outcome rules look at: the safety net, an answered call, the red flags. */
+export interface OutcomeRules {
+  escalated: boolean;
+  /** The patient answered a call (phone advice and redirects need that). */
+  reached: boolean;
+  redFlagCount: number;
+}
+
+export function outcomeBlocker(type: OutcomeType, task: OutcomeRules): Blocker | null {
   if (type === 'dispatch_unit') return null;
-  if (task.escalated) return 'escalated';
+  if (task.escalated) return task.reached ? 'escalated_reached' : 'escalated';
+  if (!task.reached) return 'no_call';
   return task.redFlagCount > 0 ? 'red_flag' : null;
+}
+
+/** Only a patient the safety net fired for and who was never reached goes as "unreachable"; once answered, the true reason. */
+export function reasonFixed(task: OutcomeRules): boolean {
+  return task.escalated && !task.reached;
 }
 
 export type OutcomeField = 'type' | 'unitLevel' | 'reason' | 'advice' | 'target' | 'handoffTo' | 'rationale';
 
-/** The outcome to send, or the fields still missing. An escalated task can only be closed as an unreachable-patient dispatch. */
-export function outcomeFromForm(form: OutcomeForm, escalated: boolean): { ok: true; value: Outcome } | { ok: false; missing: OutcomeField[] } {
+/** The outcome to send, or the fields still missing. An escalated task never reached can only be closed as an unreachable-patient dispatch. */
+export function outcomeFromForm(form: OutcomeForm, rules: OutcomeRules): { ok: true; value: Outcome } | { ok: false; missing: OutcomeField[] } {
   const missing: OutcomeField[] = [];
   const rationale = form.rationale.trim();
   switch (form.type) {
     case '':
       return { ok: false, missing: ['type'] };
     case 'dispatch_unit': {
-      const reason = escalated ? 'unreachable' : form.reason;
+      const reason = reasonFixed(rules) ? 'unreachable' : form.reason === 'unreachable' && rules.reached ? '' : form.reason;
       if (!form.unitLevel) missing.push('unitLevel');
       if (!reason) missing.push('reason');
       if (!form.unitLevel || !reason) return { ok: false, missing };

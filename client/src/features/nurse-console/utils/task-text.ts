@@ -2,11 +2,11 @@ import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import { ApiError } from '../../../lib/api.ts';
 import { errorText, i18n, type Language } from '../../../lib/i18n.ts';
 import { fi } from '../../../lib/locales/fi.ts';
+import { codeName } from '../../../lib/task-code-name.ts';
 
-/** The task code's name in the reader's language (the code table has Finnish and English), else ERC's label. */
+/** The task code's name in the reader's language (from the code table), else ERC's label. */
 export function taskName(task: Pick<TaskSummary, 'taskName' | 'taskLabel'>, language: Language): string | null {
-  if (task.taskName) return language === 'en' ? task.taskName.en : task.taskName.fi;
-  return task.taskLabel;
+  return codeName(task.taskName, language) ?? task.taskLabel;
 }
 
 type NurseErrorCode = keyof typeof fi.nurse.errors;

@@ -36,7 +36,8 @@ export function ReportTable({ report }: { report: MonthlyReport }) {
   const { t } = useTranslation();
   const language = currentLanguage();
   return (
-    <div className="card table-wrap">
+    // Focusable, so a table wider than the page scrolls with the arrow keys too.
+    <div className="card table-wrap" role="region" tabIndex={0} aria-label={t('reports.tableTitle')}>
       <table className="table table-compact">
         <caption className="visually-hidden">{t('reports.tableTitle')}</caption>
         <thead>
@@ -92,7 +93,7 @@ export function BreakdownTable({ report }: { report: MonthlyReport }) {
     { title: t('reports.dispatchesByReason'), rows: DISPATCH_REASONS.map((k) => ({ key: k, label: t(`reports.reasons.${k}`), get: (c: ReportCounts) => c.dispatchesByReason[k] })) },
   ];
   return (
-    <div className="card table-wrap">
+    <div className="card table-wrap" role="region" tabIndex={0} aria-label={t('reports.breakdownTitle')}>
       <table className="table table-compact">
         <caption className="visually-hidden">{t('reports.breakdownTitle')}</caption>
         <thead>

@@ -1,0 +1,28 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/create-db.ts';
+import type { ChangeRecorder } from '../events/task-change.ts';
+import { returnTasksOfGoneHolders } from './tasks.repository.ts';
+
+export type SessionEndReason = 'logout' | 'idle' | 'deactivated';
+
+/**
+ * A session ended: the tasks its user held go back to the queue at once (unless another session of
+ * theirs is still live), so no patient waits behind a claim nobody works on. Each return is a
+ * `task.released` event for every screen and a `task.holder_left` flag for shift leaders, both
+ * saying why; the assessment draft stays on the task. Call inside the transaction that ends the session.
+ */
+export async function returnTasksOfEndedSessions(
+  trx: Transaction<Database>,
+  changes: ChangeRecorder,
+  userIds: readonly string[],
+  reason: SessionEndReason,
+  idleMinutes: number,
+): Promise<number> {
+  const returned = await returnTasksOfGoneHolders(trx, [...new Set(userIds)], idleMinutes);
+  for (const { task, from } of returned) {
+    const data = { from, sessionEnded: reason };
+    changes.record({ task, type: 'task.released', data, audit: { action: 'task.release', details: data } });
+    changes.record({ task, type: 'task.holder_left', audience: 'shift_leader', data, audit: { action: 'task.holder_left', details: data } });
+  }
+  return returned.length;
+}
