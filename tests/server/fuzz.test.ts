@@ -158,8 +158,12 @@ const hostileTime = fc.oneof(
 describe('free-text boundaries', () => {
   it('refuse bad text in every free-text field and absurd times with 422, writing nothing', async () => {
     const leader = await t.userWithRole('shift_leader');
+    // A nurse holding nothing else (one task at a time), who has spoken to the patient, so that only
+    // the bad text can be the reason for a refusal.
+    const nurse = await t.userWithRole('nurse');
     const task = await createTask(erc);
-    const version = (await nurse.agent.post(`/api/tasks/${task.id}/claim`)).body.task.version as number;
+    await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    const version = (await nurse.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' })).body.task.version as number;
     const cancellable = await createTask(erc);
     const auditRows = async () => (await t.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n;
     // Each field with a valid request around it, so that before the boundary held, the bad value reached the database.
