@@ -70,7 +70,12 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
   return {
     async list(query: TaskQuery): Promise<TaskSummary[]> {
       const states = query.state === undefined ? OPEN_STATES : Array.isArray(query.state) ? query.state : [query.state];
-      const rows = await repo.listTaskSummaries(db, { states, limit: query.limit, ...(query.areaId ? { areaId: query.areaId } : {}) });
+      const rows = await repo.listTaskSummaries(db, {
+        states,
+        limit: query.limit,
+        ...(query.areaId ? { areaId: query.areaId } : {}),
+        ...(query.referralState ? { referralState: query.referralState } : {}),
+      });
       return rows.map((r) => toTaskSummary(r, config));
     },
 
@@ -282,7 +287,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         const assessment = parseAssessment(task.assessment);
         assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, outcome);
         const decision = await decideOutcome(trx, task, assessment, outcome);
-        await recordOutcome(trx, changes, actor, id, outcome, undefined, decision);
+        // Back for a new decision (its referral was rejected): the new outcome amends the redirect.
+        const reopened = task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
+        await recordOutcome(trx, changes, actor, id, outcome, reopened, decision);
       });
       return summary(id);
     },

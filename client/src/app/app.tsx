@@ -99,6 +99,8 @@ function PageView({ page, user }: { page: PageId; user: UserDto }) {
       return <AdminPage section="audit" currentUserId={user.id} />;
     case 'admin-reference':
       return <AdminPage section="reference" currentUserId={user.id} />;
+    case 'admin-services':
+      return <AdminPage section="services" currentUserId={user.id} />;
   }
 }
 

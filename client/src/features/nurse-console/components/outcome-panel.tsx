@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ServicePicker } from '../../referrals/components/service-picker.tsx';
 import type { FieldIssue } from '../utils/task-text.ts';
 import {
   ADVICE_KINDS,
@@ -16,6 +17,8 @@ import {
 
 interface OutcomePanelProps {
   form: OutcomeForm;
+  /** The patient's municipality: the directory offers the services serving it. */
+  municipality: string;
   onChange(next: OutcomeForm): void;
   escalated: boolean;
   redFlagCount: number;
@@ -44,7 +47,7 @@ export function effectiveType(form: OutcomeForm, rules: { escalated: boolean; re
 }
 
 /** The three ways to close a task, their required fields, and what rules one out. */
-export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing, serverIssues, busy, onSubmit, children }: OutcomePanelProps) {
+export function OutcomePanel({ form, municipality, onChange, escalated, redFlagCount, missing, serverIssues, busy, onSubmit, children }: OutcomePanelProps) {
   const { t } = useTranslation();
   const rules = { escalated, redFlagCount };
   const type = effectiveType(form, rules);
@@ -186,7 +189,7 @@ export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing,
           <div className="form-grid form-grid-3">
             <div className="field">
               <label htmlFor="outcome-target">{t('nurse.outcome.target')}</label>
-              <select id="outcome-target" value={form.target} onChange={(e) => set('target', pick(REDIRECT_TARGETS, e.target.value))} {...fieldProps('target')}>
+              <select id="outcome-target" value={form.target} onChange={(e) => onChange({ ...form, target: pick(REDIRECT_TARGETS, e.target.value), serviceId: '' })} {...fieldProps('target')}>
                 <option value="">{t('nurse.outcome.choose')}</option>
                 {REDIRECT_TARGETS.map((target) => (
                   <option key={target} value={target}>
@@ -196,6 +199,14 @@ export function OutcomePanel({ form, onChange, escalated, redFlagCount, missing,
               </select>
               {errorFor('target')}
             </div>
+            {form.target && (
+              <ServicePicker
+                municipality={municipality}
+                target={form.target}
+                serviceId={form.serviceId}
+                onPick={(service) => onChange({ ...form, serviceId: service?.id ?? '', handoffTo: service ? service.name : form.handoffTo })}
+              />
+            )}
             <div className="field handoff-field">
               <label htmlFor="outcome-handoffTo">{t('nurse.outcome.handoffTo')}</label>
               <input id="outcome-handoffTo" maxLength={200} value={form.handoffTo} onChange={(e) => set('handoffTo', e.target.value)} {...fieldProps('handoffTo')} />

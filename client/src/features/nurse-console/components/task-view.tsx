@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
 import type { CallResult, TaskDetail } from '../../../../../server/contracts/tasks.ts';
+import { EarlierContacts } from '../../contacts/components/earlier-contacts.tsx';
+import { ReferralPanel } from '../../referrals/components/referral-panel.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
@@ -33,12 +35,14 @@ interface TaskViewProps {
   taking: boolean;
   onTake(taskId: string): void;
   onClose(): void;
+  /** Opens another task (an earlier contact, a possible duplicate) in this view. */
+  onOpenTask(taskId: string): void;
   /** The nurse's work on the task ended here (closed, handed back, waiting for a call-back). */
   onFinished(notice: Notice): void;
 }
 
 /** One task in full: held (to work on) or read-only. */
-export function TaskView({ view, userId, redFlags, taking, onTake, onClose, onFinished }: TaskViewProps) {
+export function TaskView({ view, userId, redFlags, taking, onTake, onClose, onOpenTask, onFinished }: TaskViewProps) {
   const { t } = useTranslation();
   if (!view.task) {
     return (
@@ -50,10 +54,10 @@ export function TaskView({ view, userId, redFlags, taking, onTake, onClose, onFi
       </section>
     );
   }
-  return <TaskWork key={view.task.id} task={view.task} view={view} userId={userId} redFlags={redFlags} taking={taking} onTake={onTake} onClose={onClose} onFinished={onFinished} />;
+  return <TaskWork key={view.task.id} task={view.task} view={view} userId={userId} redFlags={redFlags} taking={taking} onTake={onTake} onClose={onClose} onOpenTask={onOpenTask} onFinished={onFinished} />;
 }
 
-function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFinished }: TaskViewProps & { task: TaskDetail }) {
+function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onOpenTask, onFinished }: TaskViewProps & { task: TaskDetail }) {
   const { t } = useTranslation();
   const language = currentLanguage();
   const canEdit = holds(task, userId);
@@ -228,6 +232,8 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
         </div>
       )}
 
+      <EarlierContacts taskId={task.id} refreshKey={task.version} onOpenTask={onOpenTask} />
+
       <div className="task-columns">
         <section className="card nurse-card" aria-labelledby="erc-title">
           <h3 id="erc-title">{t('nurse.view.ercTitle')}</h3>
@@ -277,6 +283,7 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
         <>
           <OutcomePanel
             form={draft.outcome}
+            municipality={task.municipality}
             onChange={draft.setOutcome}
             escalated={escalated}
             redFlagCount={redFlagCount}
@@ -295,6 +302,8 @@ function TaskWork({ task, view, userId, redFlags, taking, onTake, onClose, onFin
           <ActionError error={outcomeAction.error} onRetry={outcomeAction.canRetry ? () => void outcomeAction.retry() : undefined} testId="outcome-error" />
         </>
       )}
+
+      <ReferralPanel taskId={task.id} version={task.version} onChanged={view.reload} />
 
       <TaskHistory task={task} />
     </article>
