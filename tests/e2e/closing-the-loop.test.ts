@@ -61,7 +61,7 @@ describe('closing the loop in Chromium', () => {
     assertClientBuilt();
     await mkdir(OUT_DIR, { recursive: true });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dtask-e2e-loop-'));
-    server = await startServer({ port: await freePort(), dataDir, adminPassword: ADMIN_PASSWORD });
+    server = await startServer({ port: await freePort(), dataDir, adminPassword: ADMIN_PASSWORD, env: { RECEIVED_MAX_AGE_HOURS: '200' } });
     baseUrl = server.baseUrl;
     const admin = { Cookie: await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD) };
     ercKey = ((await (await send('POST', '/api/integration-keys', admin, { name: 'ERC loop' })).json()) as { key: string }).key;

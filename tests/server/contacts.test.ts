@@ -7,7 +7,7 @@ let erc: ErcClient;
 let nurse: { agent: Agent; id: string };
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ RECEIVED_MAX_AGE_HOURS: '2000' });
   erc = await ercClient(t);
   nurse = await t.userWithRole('nurse', 'contactnurse');
 });
