@@ -13,6 +13,12 @@ import { apiNotFound, assetNotFound, errorHandler } from './http/error-handler.t
 import { buildOpenApi } from './http/openapi.ts';
 import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
 import { noStore, refuseCrossSite, securityHeaders } from './http/security.ts';
+import { contactsRoutes } from './contacts/contacts.routes.ts';
+import { createContactsService } from './contacts/contacts.service.ts';
+import { referralsRoutes } from './referrals/referrals.routes.ts';
+import { createReferralsService } from './referrals/referrals.service.ts';
+import { servicesRoutes } from './services/services.routes.ts';
+import { createServicesService } from './services/services.service.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
@@ -76,6 +82,9 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...protocolsRoutes(createProtocolsService(db), createProtocolReportService(db, config.reports)),
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
     ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
+    ...contactsRoutes(createContactsService(db)),
+    ...servicesRoutes(createServicesService(db)),
+    ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),
     ...eventsRoutes(db),
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),

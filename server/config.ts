@@ -42,6 +42,7 @@ const EnvSchema = z.object({
     .transform((s) => s.split(',').map(Number).sort((a, b) => a - b))
     .default([30, 60, 90]),
   DISPATCH_ACK_MINUTES: int(1, 240).default(5),
+  REFERRAL_ACCEPT_MINUTES: int(1, 24 * 60).default(30),
   CLOCK_SKEW_SECONDS: int(0, 3600).default(120),
   RECEIVED_MAX_AGE_HOURS: int(1, 24 * 366).default(24),
   SCHEDULER_INTERVAL_MS: int(200, 600_000).default(5000),
@@ -119,6 +120,8 @@ export interface LifecycleConfig {
   /** Waiting targets from receivedAt, ascending; crossing one flags the task to shift leaders. */
   readonly waitTargetsMinutes: readonly number[];
   readonly dispatchAckMinutes: number;
+  /** A referral the receiving service has not answered by then returns the task for a new decision. */
+  readonly referralAcceptMinutes: number;
   /** How far in the future receivedAt may be (clock skew between the ERC and us). */
   readonly clockSkewSeconds: number;
   /**
@@ -180,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       claimStaleSeconds: e.CLAIM_STALE_SECONDS,
       waitTargetsMinutes: Object.freeze(e.WAIT_TARGETS_MINUTES),
       dispatchAckMinutes: e.DISPATCH_ACK_MINUTES,
+      referralAcceptMinutes: e.REFERRAL_ACCEPT_MINUTES,
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
       receivedMaxAgeHours: e.RECEIVED_MAX_AGE_HOURS,
     }),

@@ -96,7 +96,7 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher, 
       const row = await findActiveKeyByHash(db, tokenDigest(key));
       if (!row) return undefined;
       if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) await touchKey(db, row.id);
-      return { kind: 'integration', id: row.id, name: row.name };
+      return { kind: 'integration', id: row.id, name: row.name, scope: row.scope === 'referrals' ? 'referrals' : 'erc', serviceId: row.service_id };
     },
   };
 }

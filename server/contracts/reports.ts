@@ -39,10 +39,18 @@ export const ReportCounts = z
   .object({
     received: SuppressibleCount.describe('D-tasks received in the month (by intake time in Helsinki), open ones included'),
     closed: SuppressibleCount.describe('Tasks of the month that are closed, cancelled ones included'),
-    avoided: SuppressibleCount.describe('Avoided unit dispatches: closed with phone advice or a redirect (the one definition)'),
+    avoided: SuppressibleCount.describe('Avoided unit dispatches: closed with phone advice, or a redirect whose referral was accepted (the one definition)'),
     avoidedShare: Share.describe('avoided / (closed - cancelled): of the tasks the centre decided, the share that needed no unit; null when none'),
     byOutcome: countsOf(OUTCOME_TYPES),
     redirectsByTarget: countsOf(REDIRECT_TARGETS),
+    redirectsPending: SuppressibleCount.describe('Redirects whose referral the receiving service has not answered yet (not avoided)'),
+    redirectsRejected: SuppressibleCount.describe('Redirects whose referral was rejected, timed out or was cancelled unanswered (not avoided; the task came back for a decision)'),
+    referralAcceptanceRateByTarget: z
+      .object(Object.fromEntries(REDIRECT_TARGETS.map((k) => [k, Share])) as Record<(typeof REDIRECT_TARGETS)[number], typeof Share>)
+      .describe('Per target type: accepted / (accepted + rejected) of the answered referrals of current redirects; null when none answered'),
+    referralMedianMinutesToAcceptanceByTarget: z
+      .object(Object.fromEntries(REDIRECT_TARGETS.map((k) => [k, z.number().nullable()])) as Record<(typeof REDIRECT_TARGETS)[number], z.ZodNullable<z.ZodNumber>>)
+      .describe('Per target type: median whole minutes from the referral to its acceptance, over accepted live referrals (imports carry no request time); null when none'),
     dispatchesByLevel: countsOf(UNIT_LEVELS),
     dispatchesByReason: countsOf(DISPATCH_REASONS),
     cancelled: SuppressibleCount.describe('Withdrawn by the ERC (equals byOutcome.cancelled)'),
@@ -96,9 +104,14 @@ export const IMPORT_MAX_ROWS = 5000;
 
 const ImportCancelled = z.strictObject({ type: z.literal('cancelled'), reason: text(500).pipe(z.string().min(1)) });
 
+export const ImportReferral = z
+  .strictObject({ acceptedAt: IsoDateTime, acceptedBy: text(200).pipe(z.string().min(1)) })
+  .meta({ id: 'ImportReferral', description: 'When and by whom the receiving service accepted an imported redirect' });
+
 export const ImportTask = IntakeRequest.extend({
   urgency: z.literal('D', { error: 'Only D-class tasks are held by the situation centre' }),
   outcome: z.union([Outcome, ImportCancelled]),
+  referral: ImportReferral.optional().describe('Only with a redirect; without it an imported redirect counts as accepted (history from before referrals)'),
   firstCallAt: IsoDateTime.optional().describe('When the first call to the patient was made; none for a task cancelled before a call'),
   closedAt: IsoDateTime,
 })
@@ -106,6 +119,12 @@ export const ImportTask = IntakeRequest.extend({
     const received = Date.parse(row.receivedAt);
     if (row.firstCallAt !== undefined && Date.parse(row.firstCallAt) < received) {
       ctx.addIssue({ code: 'custom', path: ['firstCallAt'], message: 'Before receivedAt' });
+    }
+    if (row.referral !== undefined && row.outcome.type !== 'redirect') {
+      ctx.addIssue({ code: 'custom', path: ['referral'], message: 'Only a redirect has a referral' });
+    }
+    if (row.referral !== undefined && Date.parse(row.referral.acceptedAt) < received) {
+      ctx.addIssue({ code: 'custom', path: ['referral', 'acceptedAt'], message: 'Before receivedAt' });
     }
     if (Date.parse(row.closedAt) < Math.max(received, row.firstCallAt === undefined ? received : Date.parse(row.firstCallAt))) {
       ctx.addIssue({ code: 'custom', path: ['closedAt'], message: 'Before receivedAt or firstCallAt' });
@@ -124,6 +143,7 @@ export const ImportResult = z
     received: z.number().int(),
     created: z.number().int(),
     skipped: z.number().int().describe('Rows whose ercTaskId was already here with the same intake content'),
+    redirectsAssumedAccepted: z.number().int().describe('New redirects imported without referral data: counted as accepted (history from before referrals existed)'),
   })
   .meta({ id: 'ImportResult' });
 export type ImportResult = z.infer<typeof ImportResult>;

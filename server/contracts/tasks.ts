@@ -114,11 +114,19 @@ export const PhoneAdviceOutcome = z
     ...decisionFields,
   })
   .meta({ id: 'PhoneAdviceOutcome' });
+export const REFERRAL_STATES = ['requested', 'accepted', 'rejected', 'completed', 'cancelled'] as const;
+export const ReferralState = z.enum(REFERRAL_STATES).meta({ id: 'ReferralState' });
+export type ReferralState = z.infer<typeof ReferralState>;
+/** Why a closed task came back to the queue: the centre owns the patient again. */
+export const DecisionReason = z.enum(['referral_rejected', 'referral_timeout']);
+export type DecisionReason = z.infer<typeof DecisionReason>;
+
 export const RedirectOutcome = z
   .strictObject({
     type: z.literal('redirect'),
     target: z.enum(REDIRECT_TARGETS),
-    handoffTo: text(200).pipe(z.string().min(1)).describe('Who accepted the patient'),
+    serviceId: Uuid.optional().describe('The service directory entry referred to (its target type must be `target`); without it a referral to the free-text handoffTo'),
+    handoffTo: text(200).pipe(z.string().min(1)).describe('The receiving service or person; a referral to it is created in state requested'),
     rationale: text(2000).pipe(z.string().min(1)),
     ...decisionFields,
   })
@@ -169,6 +177,7 @@ export const TaskQuery = z
       .optional()
       .describe('One state or a comma list; default: every open state'),
     areaId: Uuid.optional(),
+    referralState: ReferralState.optional().describe("Only tasks whose current redirect's referral is in this state (with state=closed: waiting for acceptance)"),
     limit: z.coerce.number().int().min(1).max(500).default(200),
   })
   .meta({ id: 'TaskQuery' });
@@ -208,6 +217,9 @@ export const TaskSummary = z
     breachLevel: z.number().int(),
     outcomeType: z.enum(['dispatch_unit', 'phone_advice', 'redirect', 'cancelled']).nullable(),
     closedAt: IsoDateTime.nullable(),
+    referralState: ReferralState.nullable().describe("The state of the current redirect's referral"),
+    decisionRequiredAt: IsoDateTime.nullable().describe('Returned to the queue for a new decision (its referral was rejected or unanswered)'),
+    decisionReason: DecisionReason.nullable(),
   })
   .meta({ id: 'TaskSummary' });
 export type TaskSummary = z.infer<typeof TaskSummary>;

@@ -114,6 +114,8 @@ export interface IntegrationKey {
   name: string;
   prefix: string;
   revoked_at: Timestamp | null;
+  scope: Generated<string>;
+  service_id: string | null;
 }
 
 export interface Municipality {
@@ -156,6 +158,59 @@ export interface RedFlag {
   label_sv: string;
 }
 
+export interface Referral {
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  answered_via: string | null;
+  id: Generated<string>;
+  outcome_id: string;
+  reject_reason: string | null;
+  requested_at: Generated<Timestamp>;
+  service_id: string | null;
+  state: string;
+  target_name: string;
+  target_type: string;
+  task_id: string;
+  version: Generated<number>;
+}
+
+export interface ReferralStateChange {
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  at: Generated<Timestamp>;
+  by_name: string;
+  id: Generated<string>;
+  reason: string | null;
+  referral_id: string;
+  state: string;
+  via: string;
+}
+
+export interface Service {
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  example: Generated<boolean>;
+  id: Generated<string>;
+  name: string;
+  notes: string | null;
+  opening_exceptions: Generated<Json>;
+  opening_hours: Json;
+  phone: string | null;
+  target_type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface ServiceArea {
+  area_id: string;
+  service_id: string;
+}
+
+export interface ServiceMunicipality {
+  municipality_id: string;
+  service_id: string;
+}
+
 export interface SocketIoAttachments {
   created_at: Generated<Timestamp | null>;
   id: Generated<Int8>;
@@ -177,6 +232,8 @@ export interface Task {
   closed_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   current_outcome_id: string | null;
+  decision_reason: string | null;
+  decision_required_at: Timestamp | null;
   erc_task_id: string;
   escalated_at: Timestamp | null;
   escalation_reason: string | null;
@@ -194,6 +251,8 @@ export interface Task {
   protocol_version: number | null;
   received_at: Timestamp;
   recommendation: Json | null;
+  referral_accept_minutes: number | null;
+  referral_state: string | null;
   source: string;
   stale_flagged_at: Timestamp | null;
   state: string;
@@ -204,6 +263,15 @@ export interface Task {
   updated_at: Generated<Timestamp>;
   urgency: string;
   version: Generated<number>;
+}
+
+export interface TaskAcceptStat {
+  dimension: string;
+  key: string;
+  minutes: number;
+  month: Timestamp;
+  target: string;
+  tasks: number;
 }
 
 export interface TaskCallAttempt {
@@ -245,6 +313,7 @@ export interface TaskMonthStat {
   outcome: string;
   recontact: number;
   redirect_target: string;
+  referral: Generated<string>;
   tasks: number;
   unit_level: string;
 }
@@ -298,8 +367,14 @@ export interface DB {
   protocol_task_code: ProtocolTaskCode;
   protocol_version: ProtocolVersion;
   red_flag: RedFlag;
+  referral: Referral;
+  referral_state_change: ReferralStateChange;
+  service: Service;
+  service_area: ServiceArea;
+  service_municipality: ServiceMunicipality;
   socket_io_attachments: SocketIoAttachments;
   task: Task;
+  task_accept_stat: TaskAcceptStat;
   task_call_attempt: TaskCallAttempt;
   task_code: TaskCode;
   task_event: TaskEvent;

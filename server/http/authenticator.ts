@@ -20,6 +20,8 @@ export function createAuthenticator(auth: AuthService): Authenticator {
         case 'integration': {
           const integration = await auth.integrationForKey(bearer(req));
           if (!integration) throw new AppError(401, 'INVALID_INTEGRATION_KEY', 'A valid integration key is required: Authorization: Bearer <key>.');
+          const scope = access.scope ?? 'erc';
+          if (integration.scope !== scope) throw new AppError(403, 'KEY_SCOPE', `This key is limited to ${integration.scope === 'erc' ? 'the ERC interface' : 'referrals'}.`);
           return integration;
         }
         case 'session': {

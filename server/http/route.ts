@@ -12,7 +12,8 @@ import { AppError, validationError } from './errors.ts';
 export type Access =
   | { kind: 'public' }
   | { kind: 'session'; roles: readonly Role[] }
-  | { kind: 'integration' };
+  /** A key of that scope (default erc: the ERC interface); another key gets 403 KEY_SCOPE. */
+  | { kind: 'integration'; scope?: 'erc' | 'referrals' };
 
 type ActorFor<A extends Access> = A extends { kind: 'session' }
   ? UserActor

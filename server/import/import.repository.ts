@@ -40,6 +40,8 @@ export async function lockImports(db: Executor): Promise<void> {
 export interface ImportedTaskRow {
   task: Insertable<Database['task']> & { erc_task_id: string; intake_hash: string; received_at: Date };
   outcome: { type: string; details: string; recordedAt: Date };
+  /** A redirect's referral, accepted: as the row says, or assumed (history from before referrals). */
+  referral?: { targetType: string; targetName: string; acceptedAt: Date; acceptedBy: string | null; assumed: boolean };
 }
 
 /**
@@ -47,8 +49,13 @@ export interface ImportedTaskRow {
  * the order in which the aggregate triggers take their month locks). Returns how many were new: a
  * task whose ercTaskId appeared meanwhile (a live intake) is left as it is.
  */
-export async function insertClosedTasks(db: Executor, rows: readonly ImportedTaskRow[], recordedBy: { id: string; name: string }): Promise<number> {
+export async function insertClosedTasks(
+  db: Executor,
+  rows: readonly ImportedTaskRow[],
+  recordedBy: { id: string; name: string },
+): Promise<{ created: number; assumedAccepted: number }> {
   let created = 0;
+  let assumedAccepted = 0;
   for (const part of chunks(rows)) {
     const inserted = await db
       .insertInto('task')
@@ -58,7 +65,7 @@ export async function insertClosedTasks(db: Executor, rows: readonly ImportedTas
       .execute();
     if (inserted.length === 0) continue;
     const idByErc = new Map(inserted.map((r) => [r.erc_task_id, r.id]));
-    await db
+    const outcomes = await db
       .insertInto('task_outcome')
       .values(
         part.flatMap((r) => {
@@ -67,7 +74,36 @@ export async function insertClosedTasks(db: Executor, rows: readonly ImportedTas
           return [{ task_id: taskId, type: r.outcome.type, details: r.outcome.details, recorded_by_id: recordedBy.id, recorded_by_name: recordedBy.name, recorded_at: r.outcome.recordedAt }];
         }),
       )
+      .returning(['id', 'task_id'])
       .execute();
+    const outcomeByTask = new Map(outcomes.map((o) => [o.task_id, o.id]));
+    const referrals = part.flatMap((r) => {
+      const taskId = idByErc.get(r.task.erc_task_id);
+      const outcomeId = taskId && outcomeByTask.get(taskId);
+      return r.referral && taskId && outcomeId ? [{ taskId, outcomeId, ...r.referral }] : [];
+    });
+    if (referrals.length > 0) {
+      const written = await db
+        .insertInto('referral')
+        .values(referrals.map((r) => ({
+          task_id: r.taskId,
+          outcome_id: r.outcomeId,
+          target_type: r.targetType,
+          target_name: r.targetName,
+          state: 'accepted',
+          requested_at: r.acceptedAt,
+          accepted_at: r.acceptedAt,
+          accepted_by: r.acceptedBy,
+          answered_via: 'import',
+        })))
+        .returning(['id', 'accepted_at', 'accepted_by'])
+        .execute();
+      await db
+        .insertInto('referral_state_change')
+        .values(written.map((w) => ({ referral_id: w.id, state: 'accepted', at: w.accepted_at ?? new Date(), by_name: recordedBy.name, via: 'import', accepted_by: w.accepted_by, accepted_at: w.accepted_at })))
+        .execute();
+      assumedAccepted += referrals.filter((r) => r.assumed).length;
+    }
     // The outcome row needs the task first, the task points at its outcome: set the pointer last
     // (the aggregate trigger then counts the redirect target or dispatch level and reason).
     await sql`update task set current_outcome_id = o.id
@@ -75,5 +111,5 @@ export async function insertClosedTasks(db: Executor, rows: readonly ImportedTas
       where o.task_id = task.id and task.id = any(${inserted.map((r) => r.id)}::uuid[])`.execute(db);
     created += inserted.length;
   }
-  return created;
+  return { created, assumedAccepted };
 }

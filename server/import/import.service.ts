@@ -64,16 +64,28 @@ export function createImportService(db: Db, config: LifecycleConfig, phoneHasher
               summary: row.summary,
               state: 'closed',
               outcome_type: row.outcome.type,
+              referral_state: row.outcome.type === 'redirect' ? 'accepted' : null,
               first_call_at: row.firstCallAt === undefined ? null : new Date(row.firstCallAt),
               closed_at: new Date(row.closedAt),
             },
             outcome: { type: row.outcome.type, details: JSON.stringify(row.outcome), recordedAt: new Date(row.closedAt) },
+            ...(row.outcome.type === 'redirect'
+              ? {
+                  referral: {
+                    targetType: row.outcome.target,
+                    targetName: row.outcome.handoffTo,
+                    acceptedAt: new Date(row.referral?.acceptedAt ?? row.closedAt),
+                    acceptedBy: row.referral?.acceptedBy ?? null,
+                    assumed: row.referral === undefined,
+                  },
+                }
+              : {}),
           },
         });
       });
       if (issues.length > 0) throw validationError(issues);
 
-      const created = await db.transaction().execute(async (trx) => {
+      const { created, assumedAccepted } = await db.transaction().execute(async (trx) => {
         await repo.lockImports(trx);
         const existing = await repo.intakeHashesByErcId(trx, [...firstRowOf.keys()]);
         const conflicts = prepared.filter((p) => {
@@ -95,11 +107,11 @@ export function createImportService(db: Db, config: LifecycleConfig, phoneHasher
         const inserted = await repo.insertClosedTasks(trx, fresh, { id: actor.id, name: actorName(actor) });
         await insertAudit(trx, actor, ctx, {
           action: 'task.import',
-          details: { received: rows.length, created: inserted, skipped: rows.length - inserted },
+          details: { received: rows.length, created: inserted.created, skipped: rows.length - inserted.created, redirectsAssumedAccepted: inserted.assumedAccepted },
         });
         return inserted;
       });
-      return { received: rows.length, created, skipped: rows.length - created };
+      return { received: rows.length, created, skipped: rows.length - created, redirectsAssumedAccepted: assumedAccepted };
     },
   };
 }

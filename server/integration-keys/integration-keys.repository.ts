@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
 
-export function insertKey(db: Executor, key: { name: string; prefix: string; keyHash: string; createdBy: string | null }) {
+export function insertKey(db: Executor, key: { name: string; prefix: string; keyHash: string; createdBy: string | null; scope: string; serviceId: string | null }) {
   return db
     .insertInto('integration_key')
-    .values({ name: key.name, prefix: key.prefix, key_hash: key.keyHash, created_by: key.createdBy })
+    .values({ name: key.name, prefix: key.prefix, key_hash: key.keyHash, created_by: key.createdBy, scope: key.scope, service_id: key.serviceId })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -18,7 +18,7 @@ export type KeyRow = Awaited<ReturnType<typeof listKeys>>[number];
 export function findActiveKeyByHash(db: Executor, keyHash: string) {
   return db
     .selectFrom('integration_key')
-    .select(['id', 'name', 'last_used_at'])
+    .select(['id', 'name', 'last_used_at', 'scope', 'service_id'])
     .where('key_hash', '=', keyHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

@@ -21,7 +21,7 @@ export function integrationKeysRoutes(keys: IntegrationKeysService): RouteDef[] 
       body: CreateIntegrationKeyRequest,
       responses: { 201: { description: 'Created; `key` is never shown again', schema: CreatedIntegrationKey } },
       async handle({ body, actor, ctx }) {
-        return { status: 201, body: await keys.create(body.name, actor, ctx) };
+        return { status: 201, body: await keys.create(body, actor, ctx) };
       },
     }),
     defineRoute({

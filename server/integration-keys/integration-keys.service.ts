@@ -1,9 +1,10 @@
-import type { CreatedIntegrationKey, IntegrationKeyDto } from '../contracts/integration-keys.ts';
+import type { CreateIntegrationKeyRequest, CreatedIntegrationKey, IntegrationKeyDto } from '../contracts/integration-keys.ts';
+import { findService } from '../services/services.repository.ts';
 import type { Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import { randomToken, tokenDigest } from '../auth/secrets.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import { AppError, notFound, validationError } from '../http/errors.ts';
 import { findKey, insertKey, listKeys, revokeKey, type KeyRow } from './integration-keys.repository.ts';
 
 const KEY_PREFIX = 'dtk_';
@@ -13,6 +14,8 @@ export function toIntegrationKeyDto(row: KeyRow): IntegrationKeyDto {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
+    scope: row.scope === 'referrals' ? 'referrals' : 'erc',
+    serviceId: row.service_id,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
@@ -26,7 +29,10 @@ export function createIntegrationKeysService(db: Db) {
     },
 
     /** Creates a key and returns it once; only its sha-256 is stored. */
-    async create(name: string, actor: Actor, ctx: RequestContext): Promise<CreatedIntegrationKey> {
+    async create(input: CreateIntegrationKeyRequest, actor: Actor, ctx: RequestContext): Promise<CreatedIntegrationKey> {
+      const { name, scope } = input;
+      const serviceId = input.serviceId ?? null;
+      if (serviceId !== null && !(await findService(db, serviceId))) throw validationError([{ path: 'body.serviceId', message: 'No such directory entry' }]);
       const key = `${KEY_PREFIX}${randomToken()}`;
       const row = await db.transaction().execute(async (trx) => {
         const created = await insertKey(trx, {
@@ -34,8 +40,10 @@ export function createIntegrationKeysService(db: Db) {
           prefix: key.slice(0, KEY_PREFIX.length + 6),
           keyHash: tokenDigest(key),
           createdBy: actor.kind === 'user' ? actor.id : null,
+          scope,
+          serviceId,
         });
-        await insertAudit(trx, actor, ctx, { action: 'integration_key.create', targetType: 'integration_key', targetId: created.id, details: { name } });
+        await insertAudit(trx, actor, ctx, { action: 'integration_key.create', targetType: 'integration_key', targetId: created.id, details: { name, scope, serviceId } });
         return created;
       });
       return { id: row.id, name: row.name, key };

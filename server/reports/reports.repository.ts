@@ -17,6 +17,7 @@ export interface CountRow {
   redirect_target: string;
   unit_level: string;
   dispatch_reason: string;
+  referral: string;
   recontact: number;
   tasks: number;
 }
@@ -24,31 +25,45 @@ export interface CountRow {
 /** Task counts per month, key and outcome detail, from the aggregate rows of one dimension. */
 export async function monthlyCounts(db: Executor, dimension: StatDimension, range: MonthRange): Promise<CountRow[]> {
   const { rows } = await sql<CountRow>`
-    select to_char(month, 'YYYY-MM') as month, key, outcome, redirect_target, unit_level, dispatch_reason, recontact, tasks
+    select to_char(month, 'YYYY-MM') as month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, tasks
     from task_month_stat
     where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date and tasks <> 0`.execute(db);
   return rows;
 }
 
+export interface MedianRow {
+  month: string;
+  key: string;
+  /** The redirect target type (minutes to acceptance); '' for minutes to first call. */
+  target: string;
+  median: number;
+}
+
 /**
- * The median minutes from intake to first call per month and key, read off the histogram of one
- * dimension: the value at 0-based position p is the smallest minute whose running total exceeds p;
- * with an even count the mean of positions (n-1)/2 and n/2.
+ * Medians per month and key (and target type) read off a minutes histogram of one dimension: the
+ * value at 0-based position p is the smallest minute whose running total exceeds p; with an even
+ * count the mean of positions (n-1)/2 and n/2.
  */
-export async function monthlyMedianWaits(db: Executor, dimension: StatDimension, range: MonthRange): Promise<{ month: string; key: string; median: number }[]> {
-  const { rows } = await sql<{ month: string; key: string; median: number }>`
+async function histogramMedians(db: Executor, table: 'task_wait_stat' | 'task_accept_stat', dimension: StatDimension, range: MonthRange): Promise<MedianRow[]> {
+  const target = table === 'task_accept_stat' ? sql`target` : sql`''`;
+  const { rows } = await sql<MedianRow>`
     with h as (
-      select month, key, minutes,
-        sum(tasks) over (partition by month, key order by minutes) as running,
-        sum(tasks) over (partition by month, key) as total
-      from task_wait_stat
+      select month, key, ${target} as target, minutes,
+        sum(tasks) over (partition by month, key, ${target} order by minutes) as running,
+        sum(tasks) over (partition by month, key, ${target}) as total
+      from ${sql.table(table)}
       where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date and tasks <> 0
     )
-    select to_char(month, 'YYYY-MM') as month, key,
+    select to_char(month, 'YYYY-MM') as month, key, target,
       ((min(minutes) filter (where running > (total - 1) / 2) + min(minutes) filter (where running > total / 2)) / 2.0)::float8 as median
-    from h group by month, key`.execute(db);
+    from h group by month, key, target`.execute(db);
   return rows;
 }
+
+/** Median whole minutes from intake to the first call. */
+export const monthlyMedianWaits = (db: Executor, dimension: StatDimension, range: MonthRange) => histogramMedians(db, 'task_wait_stat', dimension, range);
+/** Median whole minutes from referral to acceptance, per redirect target type. */
+export const monthlyMedianAccepts = (db: Executor, dimension: StatDimension, range: MonthRange) => histogramMedians(db, 'task_accept_stat', dimension, range);
 
 /** Display keys for aggregate keys: area and municipality names by id (task codes are their own key). */
 export async function groupNames(db: Executor, dimension: ReportGroupBy): Promise<Map<string, string>> {

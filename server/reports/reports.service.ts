@@ -13,7 +13,7 @@ import {
 import { DISPATCH_REASONS, REDIRECT_TARGETS, UNIT_LEVELS } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
 import { validationError } from '../http/errors.ts';
-import { isAvoidedDispatch } from '../tasks/avoided-dispatch.ts';
+import { isAvoidedDispatch, REFERRAL_CLASSES, type ReferralClass } from '../tasks/avoided-dispatch.ts';
 import * as repo from './reports.repository.ts';
 
 /** Months as a running index (year * 12 + month - 1), so ranges and "a year earlier" are arithmetic. */
@@ -29,6 +29,8 @@ export const firstDay = (index: number) => `${monthName(index)}-01`;
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const has = <K extends string>(keys: readonly K[], value: string): value is K => (keys as readonly string[]).includes(value);
 
+type Target = (typeof REDIRECT_TARGETS)[number];
+
 /** What one month (of one group) adds up to, before it is shown. */
 interface Tally {
   received: number;
@@ -37,6 +39,12 @@ interface Tally {
   redirectsByTarget: Record<(typeof REDIRECT_TARGETS)[number], number>;
   dispatchesByLevel: Record<(typeof UNIT_LEVELS)[number], number>;
   dispatchesByReason: Record<(typeof DISPATCH_REASONS)[number], number>;
+  redirectsPending: number;
+  redirectsRejected: number;
+  /** Answered referrals of current redirects per target type. */
+  referralsAccepted: Record<Target, number>;
+  referralsRejected: Record<Target, number>;
+  medianMinutesToAcceptance: Record<Target, number | null>;
   recontact24h: number;
   recontact72h: number;
   medianMinutesToFirstCall: number | null;
@@ -50,6 +58,11 @@ function emptyTally(): Tally {
     redirectsByTarget: zeros(REDIRECT_TARGETS),
     dispatchesByLevel: zeros(UNIT_LEVELS),
     dispatchesByReason: zeros(DISPATCH_REASONS),
+    redirectsPending: 0,
+    redirectsRejected: 0,
+    referralsAccepted: zeros(REDIRECT_TARGETS),
+    referralsRejected: zeros(REDIRECT_TARGETS),
+    medianMinutesToAcceptance: Object.fromEntries(REDIRECT_TARGETS.map((k) => [k, null])) as Record<Target, number | null>,
     recontact24h: 0,
     recontact72h: 0,
     medianMinutesToFirstCall: null,
@@ -64,7 +77,16 @@ function addCounts(t: Tally, row: repo.CountRow): void {
   if (has(REDIRECT_TARGETS, row.redirect_target)) t.redirectsByTarget[row.redirect_target] += n;
   if (has(UNIT_LEVELS, row.unit_level)) t.dispatchesByLevel[row.unit_level] += n;
   if (has(DISPATCH_REASONS, row.dispatch_reason)) t.dispatchesByReason[row.dispatch_reason] += n;
-  if (!isAvoidedDispatch({ state: 'closed', outcomeType: row.outcome })) return;
+  const referral: ReferralClass = has(REFERRAL_CLASSES, row.referral) ? row.referral : '';
+  if (referral === 'pending') t.redirectsPending += n;
+  if (referral === 'rejected') t.redirectsRejected += n;
+  if (has(REDIRECT_TARGETS, row.redirect_target)) {
+    if (referral === 'accepted') t.referralsAccepted[row.redirect_target] += n;
+    if (referral === 'rejected') t.referralsRejected[row.redirect_target] += n;
+  }
+  // An aggregate row with an outcome is a task whose current outcome is recorded (closed, or a
+  // rejected redirect back for a decision, which is never avoided by the referral rule).
+  if (!isAvoidedDispatch({ state: 'closed', outcomeType: row.outcome, referral })) return;
   t.avoided += n;
   // Re-contact is the safety counter-metric of avoided dispatches only.
   if (row.recontact === 24) t.recontact24h += n;
@@ -92,6 +114,12 @@ function toCounts(t: Tally, suppressAs: string | null): ReportCounts {
     redirectsByTarget: all(t.redirectsByTarget),
     dispatchesByLevel: all(t.dispatchesByLevel),
     dispatchesByReason: all(t.dispatchesByReason),
+    redirectsPending: c(t.redirectsPending),
+    redirectsRejected: c(t.redirectsRejected),
+    referralAcceptanceRateByTarget: Object.fromEntries(
+      REDIRECT_TARGETS.map((k) => [k, suppressAs ? null : ratio(t.referralsAccepted[k], t.referralsAccepted[k] + t.referralsRejected[k])]),
+    ) as Record<Target, number | null>,
+    referralMedianMinutesToAcceptanceByTarget: Object.fromEntries(REDIRECT_TARGETS.map((k) => [k, suppressAs ? null : t.medianMinutesToAcceptance[k]])) as Record<Target, number | null>,
     cancelled: c(t.byOutcome.cancelled),
     recontact24h: c(t.recontact24h),
     recontact72h: c(t.recontact72h),
@@ -103,7 +131,11 @@ function toCounts(t: Tally, suppressAs: string | null): ReportCounts {
 
 /** Tallies per "month key" of one dimension, from its count and wait aggregates. */
 async function tallies(db: Db, dimension: repo.StatDimension, range: repo.MonthRange): Promise<Map<string, Tally>> {
-  const [counts, medians] = await Promise.all([repo.monthlyCounts(db, dimension, range), repo.monthlyMedianWaits(db, dimension, range)]);
+  const [counts, medians, accepts] = await Promise.all([
+    repo.monthlyCounts(db, dimension, range),
+    repo.monthlyMedianWaits(db, dimension, range),
+    repo.monthlyMedianAccepts(db, dimension, range),
+  ]);
   const byId = new Map<string, Tally>();
   const tally = (month: string, key: string): Tally => {
     const id = `${month} ${key}`;
@@ -113,6 +145,7 @@ async function tallies(db: Db, dimension: repo.StatDimension, range: repo.MonthR
   };
   for (const row of counts) addCounts(tally(row.month, row.key), row);
   for (const row of medians) tally(row.month, row.key).medianMinutesToFirstCall = row.median;
+  for (const row of accepts) if (has(REDIRECT_TARGETS, row.target)) tally(row.month, row.key).medianMinutesToAcceptance[row.target] = row.median;
   return byId;
 }
 

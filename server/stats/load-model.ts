@@ -1,5 +1,5 @@
 import type { LiveStats, NurseLiveStats } from '../contracts/stats.ts';
-import { isAvoidedDispatch } from '../tasks/avoided-dispatch.ts';
+import { isAvoidedDispatch, referralClass } from '../tasks/avoided-dispatch.ts';
 import { helsinkiMidnight, helsinkiTime } from '../time/helsinki.ts';
 import { staffingEstimate } from './erlang-c.ts';
 
@@ -13,9 +13,12 @@ export interface TaskFacts {
   firstCallAt: Date | null;
   answeredAt: Date | null;
   escalated: boolean;
+  /** Back for a new decision (a rejected or unanswered referral). */
+  decisionRequired: boolean;
   claimedBy: { id: string; displayName: string; role: string } | null;
   heartbeatAt: Date | null;
   outcomeType: string | null;
+  referralState: string | null;
   redirectTarget: string | null;
   closedAt: Date | null;
   firstClaimedAt: Date | null;
@@ -107,7 +110,7 @@ export class LoadModel {
     const holders = new Map<string, { id: string; displayName: string; role: string; holds: { taskId: string; ercTaskId: string; stale: boolean }[] }>();
     const quarters = Math.ceil((now - dayStart) / QUARTER);
     const arrivals = new Array<number>(Math.max(quarters, 1)).fill(0);
-    let queued = 0, inAssessment = 0, callbackPending = 0, escalated = 0, receivedToday = 0, closedToday = 0, avoidedToday = 0, arrivalsLastHour = 0;
+    let queued = 0, inAssessment = 0, callbackPending = 0, escalated = 0, decisionRequired = 0, receivedToday = 0, closedToday = 0, avoidedToday = 0, arrivalsLastHour = 0;
     let oldestWaitSeconds: number | null = null;
 
     for (const [id, f] of this.tasks) {
@@ -119,6 +122,7 @@ export class LoadModel {
       const area = byArea.get(f.areaId);
       if (OPEN.has(f.state)) {
         if (f.escalated) escalated++;
+        if (f.decisionRequired) decisionRequired++;
         if (f.answeredAt === null) {
           for (const t of pastTargets) if (now - received >= t.minutes * 60_000) t.tasks++;
         }
@@ -151,7 +155,7 @@ export class LoadModel {
         if (closed >= dayStart) {
           closedToday++;
           if (f.outcomeType && f.outcomeType in outcomesToday) outcomesToday[f.outcomeType as keyof typeof outcomesToday]++;
-          if (isAvoidedDispatch({ state: f.state, outcomeType: f.outcomeType })) avoidedToday++;
+          if (isAvoidedDispatch({ state: f.state, outcomeType: f.outcomeType, referral: referralClass(f.outcomeType, f.referralState) })) avoidedToday++;
           if (f.outcomeType === 'redirect' && f.redirectTarget) redirectsToday[f.redirectTarget] = (redirectsToday[f.redirectTarget] ?? 0) + 1;
         }
         if (closed >= now - HANDLING_WINDOW && f.firstClaimedAt) handling.push((closed - f.firstClaimedAt.getTime()) / 60_000);
@@ -171,6 +175,7 @@ export class LoadModel {
       inAssessment,
       callbackPending,
       escalated,
+      decisionRequired,
       oldestWaitSeconds,
       receivedToday,
       closedToday,
@@ -203,6 +208,6 @@ export class LoadModel {
 
 /** The nurses' reduced view of the same figures. */
 export function forNurses(stats: LiveStats): NurseLiveStats {
-  const { seq, generatedAt, queued, inAssessment, callbackPending, escalated, oldestWaitSeconds, receivedToday, byArea } = stats;
-  return { seq, generatedAt, queued, inAssessment, callbackPending, escalated, oldestWaitSeconds, receivedToday, byArea };
+  const { seq, generatedAt, queued, inAssessment, callbackPending, escalated, decisionRequired, oldestWaitSeconds, receivedToday, byArea } = stats;
+  return { seq, generatedAt, queued, inAssessment, callbackPending, escalated, decisionRequired, oldestWaitSeconds, receivedToday, byArea };
 }

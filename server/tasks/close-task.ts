@@ -6,6 +6,7 @@ import type { ChangeRecorder } from '../events/task-change.ts';
 import { actorName } from '../events/task-change.ts';
 import type { Actor } from '../http/actor.ts';
 import type { OutcomeDecision } from '../protocols/decision.ts';
+import { referralForOutcome } from '../referrals/referral-lifecycle.ts';
 import { insertDispatchRequest, supersedeDispatchRequests } from './dispatch.repository.ts';
 import { insertOutcome, updateTask } from './tasks.repository.ts';
 
@@ -35,7 +36,8 @@ function decisionData(decision: OutcomeDecision): Record<string, string> {
 /**
  * Records an outcome row and points the task at it: closing it, or (with `amends`) replacing the
  * current outcome of a closed task. A unit dispatch creates the dispatch request for the ERC in the
- * same transaction; an amendment withdraws the request of the outcome it replaces. Free text
+ * same transaction; an amendment withdraws the request of the outcome it replaces. A redirect
+ * creates its referral (requested), and a replaced outcome's open referral is cancelled. Free text
  * (rationale, notes) goes to the outcome row, never to events or audit.
  */
 export async function recordOutcome(
@@ -44,7 +46,7 @@ export async function recordOutcome(
   actor: Actor,
   taskId: string,
   outcome: RecordedOutcome,
-  amends?: { outcomeId: string; reason: string },
+  amends?: { outcomeId: string; reason: string; reopened?: boolean },
   decision?: OutcomeDecision | null,
 ): Promise<void> {
   const { id: outcomeId } = await insertOutcome(trx, {
@@ -56,13 +58,18 @@ export async function recordOutcome(
     ...(amends ? { amendsId: amends.outcomeId, amendmentReason: amends.reason } : {}),
     decision: decision ?? null,
   });
+  const referralState = await referralForOutcome(trx, actor, { taskId, outcomeId, outcome, replacedOutcomeId: amends?.outcomeId ?? null });
+  // A task back for a new decision closes again: its new outcome amends the rejected redirect.
+  const closes = !amends || amends.reopened === true;
   const task = await updateTask(trx, taskId, {
     state: 'closed',
     outcome_type: outcome.type,
     current_outcome_id: outcomeId,
-    ...(amends
-      ? {}
-      : { closed_at: sql<Date>`now()`, claimed_by: null, claimed_at: null, heartbeat_at: null, callback_due_at: null }),
+    referral_state: referralState,
+    referral_accept_minutes: null,
+    decision_required_at: null,
+    decision_reason: null,
+    ...(closes ? { closed_at: sql<Date>`now()`, claimed_by: null, claimed_at: null, heartbeat_at: null, callback_due_at: null } : {}),
   });
   // An amendment withdraws the dispatch request of the outcome it replaces: one task, one unit.
   const superseded = amends ? await supersedeDispatchRequests(trx, taskId, outcomeId) : [];
@@ -73,10 +80,11 @@ export async function recordOutcome(
     changes.record({ task, type: 'dispatch.superseded', data, audit: { action: 'dispatch.supersede', details: data } });
   }
   const data = { ...outcomeData(outcome), ...(decision ? decisionData(decision) : {}) };
+  const amended = amends !== undefined && !closes;
   changes.record({
     task,
-    type: amends ? 'task.outcome_amended' : outcome.type === 'cancelled' ? 'task.cancelled' : 'task.closed',
+    type: amended ? 'task.outcome_amended' : outcome.type === 'cancelled' ? 'task.cancelled' : 'task.closed',
     data,
-    audit: { action: amends ? 'task.outcome_amend' : outcome.type === 'cancelled' ? 'task.cancel' : 'task.outcome', details: data },
+    audit: { action: amended ? 'task.outcome_amend' : outcome.type === 'cancelled' ? 'task.cancel' : 'task.outcome', details: data },
   });
 }

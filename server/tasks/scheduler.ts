@@ -8,7 +8,9 @@ import type { RuleObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { deleteIdleSessions } from '../auth/session.repository.ts';
 import { returnTasksOfEndedSessions } from './session-end.ts';
-import { findTaskHead } from './tasks.repository.ts';
+import { rejectReferral } from '../referrals/referral-lifecycle.ts';
+import { listTimedOut, lockReferral } from '../referrals/referrals.repository.ts';
+import { findTaskHead, lockTask } from './tasks.repository.ts';
 
 type Trx = Transaction<Database>;
 
@@ -101,6 +103,24 @@ async function flagUnacknowledgedDispatches(trx: Trx, changes: ChangeRecorder, c
   return rows.length;
 }
 
+/**
+ * Referrals nobody answered within REFERRAL_ACCEPT_MINUTES: rejected by the system, and their tasks
+ * return to the queue for a new decision. Task row first, then the referral, as every referral
+ * change locks; the state condition makes a second pass (or node) find nothing left to do.
+ */
+async function returnUnansweredReferrals(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
+  let returned = 0;
+  for (const candidate of await listTimedOut(trx, config.referralAcceptMinutes)) {
+    await lockTask(trx, candidate.task_id);
+    const referral = await lockReferral(trx, candidate.id);
+    if (referral?.state !== 'requested') continue;
+    const reason = `No answer within ${config.referralAcceptMinutes} min`;
+    await rejectReferral(trx, changes, SYSTEM, referral, { reason, via: 'scheduler', decisionReason: 'referral_timeout' });
+    returned++;
+  }
+  return returned;
+}
+
 export interface TickResult {
   ran: boolean;
   escalated: number;
@@ -108,6 +128,7 @@ export interface TickResult {
   staleClaims: number;
   waitBreaches: number;
   unacknowledgedDispatches: number;
+  referralsUnanswered: number;
   idleSessionsEnded: number;
 }
 
@@ -129,8 +150,9 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
     ['staleClaims', (trx, changes) => flagStaleClaims(trx, changes, config)],
     ['waitBreaches', (trx, changes) => flagWaitBreaches(trx, changes, config)],
     ['unacknowledgedDispatches', (trx, changes) => flagUnacknowledgedDispatches(trx, changes, config)],
+    ['referralsUnanswered', (trx, changes) => returnUnansweredReferrals(trx, changes, config)],
   ];
-  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, idleSessionsEnded: 0 };
+  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, idleSessionsEnded: 0 };
   for (const [index, [name, rule]] of rules.entries()) {
     const start = performance.now();
     let held = false;
@@ -169,7 +191,7 @@ export function startScheduler(db: Db, publisher: Publisher, config: Config, log
   const tick = async () => {
     try {
       const result = await runSchedulerTick(db, publisher, config, observe);
-      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.idleSessionsEnded;
+      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.referralsUnanswered + result.idleSessionsEnded;
       if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LifecycleConfig } from '../config.ts';
-import { AssessmentFields, PatientSex, TaskState, type TaskEventDto, type TaskSummary } from '../contracts/tasks.ts';
+import { AssessmentFields, DecisionReason, PatientSex, ReferralState, TaskState, type TaskEventDto, type TaskSummary } from '../contracts/tasks.ts';
 import { Urgency } from '../contracts/reference.ts';
 import type { EventRow } from '../events/events.repository.ts';
 import type { Executor } from '../audit/audit.repository.ts';
@@ -47,6 +47,9 @@ export function toTaskSummary(row: TaskSummaryRow, config: LifecycleConfig): Tas
     breachLevel: row.breach_level,
     outcomeType: row.outcome_type === null ? null : OutcomeType.parse(row.outcome_type),
     closedAt: iso(row.closed_at),
+    referralState: row.referral_state === null ? null : ReferralState.parse(row.referral_state),
+    decisionRequiredAt: iso(row.decision_required_at),
+    decisionReason: row.decision_reason === null ? null : DecisionReason.parse(row.decision_reason),
   };
 }
 

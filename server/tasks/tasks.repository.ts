@@ -5,10 +5,11 @@ import type { TaskState } from '../contracts/tasks.ts';
 import type { OutcomeDecision } from '../protocols/decision.ts';
 
 /**
- * The queue order, for the list and for "next" alike: escalated first, then by the time the next call
- * is due (call-backs) or the task arrived (new tasks), oldest first.
+ * The queue order, for the list and for "next" alike: escalated tasks and tasks back for a new
+ * decision (a rejected or unanswered referral) first, then by the time the next call is due
+ * (call-backs) or the task arrived (new tasks), oldest first. task_open_queue_idx has this order.
  */
-const QUEUE_ORDER = sql`(task.escalated_at is null), coalesce(task.callback_due_at, task.received_at)`;
+const QUEUE_ORDER = sql`(task.escalated_at is null and task.decision_required_at is null), coalesce(task.callback_due_at, task.received_at)`;
 
 /** Task rows joined with the names the queue shows. */
 export function selectTaskSummaries(db: Executor) {
@@ -35,24 +36,26 @@ export function findTaskSummary(db: Executor, id: string) {
   return selectTaskSummaries(db).where('task.id', '=', id).executeTakeFirst();
 }
 
-export function listTaskSummaries(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; limit: number }) {
+export function listTaskSummaries(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; referralState?: string; limit: number }) {
   let query = selectTaskSummaries(db)
     .where('task.state', 'in', filter.states)
     .orderBy(filter.states.every((st) => st === 'closed') ? sql`task.closed_at desc` : QUEUE_ORDER)
     .orderBy('task.received_at')
     .limit(filter.limit);
   if (filter.areaId) query = query.where('task.area_id', '=', filter.areaId);
+  if (filter.referralState) query = query.where('task.referral_state', '=', filter.referralState);
   return query.execute();
 }
 
 /** How many tasks are in each state under the same filter as the list, however many the list shows. */
-export function countTasksByState(db: Executor, filter: { states: readonly TaskState[]; areaId?: string }) {
+export function countTasksByState(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; referralState?: string }) {
   let query = db
     .selectFrom('task')
     .select(['state', sql<number>`count(*)::int`.as('count')])
     .where('state', 'in', filter.states)
     .groupBy('state');
   if (filter.areaId) query = query.where('area_id', '=', filter.areaId);
+  if (filter.referralState) query = query.where('referral_state', '=', filter.referralState);
   return query.execute();
 }
 

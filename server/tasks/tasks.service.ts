@@ -86,7 +86,11 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     /** The tasks (at most `limit`) and the totals per state under the same filter, so counts never follow the cap. */
     async list(query: TaskQuery): Promise<TaskListDto> {
       const states = query.state === undefined ? OPEN_STATES : Array.isArray(query.state) ? query.state : [query.state];
-      const filter = { states, ...(query.areaId ? { areaId: query.areaId } : {}) };
+      const filter = {
+        states,
+        ...(query.areaId ? { areaId: query.areaId } : {}),
+        ...(query.referralState ? { referralState: query.referralState } : {}),
+      };
       const [rows, counts] = await Promise.all([repo.listTaskSummaries(db, { ...filter, limit: query.limit }), repo.countTasksByState(db, filter)]);
       const count = (state: TaskState) => counts.find((c) => c.state === state)?.count ?? 0;
       return {
@@ -344,7 +348,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         const assessment = parseAssessment(task.assessment);
         assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, outcome);
         const decision = await decideOutcome(trx, task, assessment, outcome);
-        await recordOutcome(trx, changes, actor, id, outcome, undefined, decision);
+        // Back for a new decision (its referral was rejected): the new outcome amends the redirect.
+        const reopened = task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
+        await recordOutcome(trx, changes, actor, id, outcome, reopened, decision);
       });
       return summary(id);
     },

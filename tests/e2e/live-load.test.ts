@@ -196,7 +196,7 @@ describe('Live load board in Chromium', () => {
     expect(await page.locator('li.live-nurse[data-nurse="Hilkka Hoitaja"] li.live-hold').count()).toBe(1);
   });
 
-  it('shows the task closing as a redirect live: closed and avoided today, outcomes', async () => {
+  it('shows the task closing as a redirect live: closed today, avoided once the referral is accepted, outcomes', async () => {
     const answered = await call<TaskReply>('POST', `/api/tasks/${firstTaskId}/call-attempts`, { cookie: nurseCookie }, { result: 'answered' });
     expect(answered.status).toBe(201);
     // The first call was made: the median and the 90th percentile of the last hour have values.
@@ -210,6 +210,14 @@ describe('Live load board in Chromium', () => {
     });
     expect(closed.status).toBe(200);
     await expectText(figure('closed-today'), '1');
+    // A redirect counts as avoided only once the receiving service has accepted the patient.
+    await expectText(figure('avoided-today'), '0');
+    const accepted = await call<TaskReply>('POST', `/api/tasks/${firstTaskId}/referral/accepted-by-phone`, { cookie: nurseCookie }, {
+      acceptedBy: 'Home care nurse',
+      acceptedAt: new Date().toISOString(),
+      version: closed.body.task.version,
+    });
+    expect(accepted.status).toBe(200);
     await expectText(figure('avoided-today'), '1');
     await expectText(page.getByTestId('live-avoided-share'), '100\u00a0% ratkaistuista');
     await expectText(figure('in-assessment'), '0');

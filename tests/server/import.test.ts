@@ -82,7 +82,7 @@ describe('history import', () => {
     ];
     const first = await importTasks(rows);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ received: 4, created: 4, skipped: 0 });
+    expect(first.body).toEqual({ received: 4, created: 4, skipped: 0, redirectsAssumedAccepted: 1 });
     const after = await june2025();
     expect(after.received).toBe(before.received + 4);
     expect(after.avoided).toBe(before.avoided + 2);
@@ -91,8 +91,33 @@ describe('history import', () => {
     expect(after.redirectsByTarget.home_care).toBe(before.redirectsByTarget.home_care + 1);
 
     const again = await importTasks([...rows, row()]);
-    expect(again.body).toEqual({ received: 5, created: 1, skipped: 4 });
+    expect(again.body).toEqual({ received: 5, created: 1, skipped: 4, redirectsAssumedAccepted: 0 });
     expect((await june2025()).received).toBe(before.received + 5);
+  });
+
+  it('an imported redirect is accepted: with its referral data as given, without it assumed (and counted so)', async () => {
+    const before = await june2025();
+    const redirect = { type: 'redirect', target: 'home_hospital', handoffTo: 'home hospital', rationale: 'fits' };
+    const given = row({ outcome: redirect, referral: { acceptedAt: '2025-06-10T10:00:00Z', acceptedBy: 'Dr Home' } });
+    const assumed = row({ outcome: redirect });
+    const res = await importTasks([given, assumed]);
+    expect(res.body).toEqual({ received: 2, created: 2, skipped: 0, redirectsAssumedAccepted: 1 });
+    expect((await june2025()).avoided).toBe(before.avoided + 2);
+    const referrals = await t.db
+      .selectFrom('referral')
+      .innerJoin('task', 'task.id', 'referral.task_id')
+      .select(['task.erc_task_id', 'task.referral_state', 'referral.state', 'referral.accepted_by', 'referral.accepted_at', 'referral.answered_via'])
+      .where('task.erc_task_id', 'in', [given.ercTaskId, assumed.ercTaskId])
+      .orderBy('task.erc_task_id')
+      .execute();
+    const byId = new Map(referrals.map((r) => [r.erc_task_id, r]));
+    expect(byId.get(given.ercTaskId)).toMatchObject({ referral_state: 'accepted', state: 'accepted', accepted_by: 'Dr Home', answered_via: 'import' });
+    expect(byId.get(given.ercTaskId)?.accepted_at?.toISOString()).toBe('2025-06-10T10:00:00.000Z');
+    expect(byId.get(assumed.ercTaskId)).toMatchObject({ referral_state: 'accepted', state: 'accepted', accepted_by: null });
+
+    const wrong = await importTasks([row({ referral: { acceptedAt: '2025-06-10T10:00:00Z', acceptedBy: 'x' } })]);
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details.map((d: { path: string }) => d.path)).toContain('body.tasks.0.referral');
   });
 
   it('refuses the whole import when an ercTaskId is here with other content (409 naming the row)', async () => {
@@ -121,7 +146,7 @@ describe('history import', () => {
     const requests = await t.db.selectFrom('dispatch_request').select('id').where('task_id', 'in', taskIds).execute();
     expect(requests).toEqual([]);
     const audit = await t.admin.get('/api/audit?action=task.import');
-    expect(audit.body.entries[0].details).toEqual({ received: 3, created: 3, skipped: 0 });
+    expect(audit.body.entries[0].details).toEqual({ received: 3, created: 3, skipped: 0, redirectsAssumedAccepted: 0 });
   });
 
   it('takes 5000 rows in one request and refuses 5001', async () => {

@@ -14,7 +14,8 @@ export const MUNICIPALITY_AREA: Record<string, string> = {
 export type ModelOutcome =
   | { type: 'dispatch_unit'; unitLevel: string; reason: string }
   | { type: 'phone_advice' }
-  | { type: 'redirect'; target: string }
+  /** referral: how the reports class the redirect's referral (history imports are accepted). */
+  | { type: 'redirect'; target: string; referral: 'pending' | 'accepted' | 'rejected'; acceptMinutes?: number }
   | { type: 'cancelled' };
 
 export interface ModelTask {
@@ -62,7 +63,10 @@ export function shiftYear(month: string, years: number): string {
   return `${Number(y) + years}-${m}`;
 }
 
-const avoided = (t: ModelTask) => t.outcome?.type === 'phone_advice' || t.outcome?.type === 'redirect';
+// The definition since referrals: a redirect counts only once its referral was accepted.
+const avoided = (t: ModelTask) => t.outcome?.type === 'phone_advice' || (t.outcome?.type === 'redirect' && t.outcome.referral === 'accepted');
+const referralIs = (t: ModelTask, state: string, target?: string) =>
+  t.outcome?.type === 'redirect' && t.outcome.referral === state && (target === undefined || t.outcome.target === target);
 
 /** Hours to the first later task (same phone) or Infinity, by looking at every other task. */
 function hoursToNextContact(t: ModelTask, all: readonly ModelTask[]): number {
@@ -108,6 +112,21 @@ function counts(tasks: readonly ModelTask[], all: readonly ModelTask[], suppress
     redirectsByTarget: Object.fromEntries(TARGETS.map((x) => [x, c(by((t) => t.outcome?.type === 'redirect' && t.outcome.target === x))])),
     dispatchesByLevel: Object.fromEntries(LEVELS.map((x) => [x, c(by((t) => t.outcome?.type === 'dispatch_unit' && t.outcome.unitLevel === x))])),
     dispatchesByReason: Object.fromEntries(REASONS.map((x) => [x, c(by((t) => t.outcome?.type === 'dispatch_unit' && t.outcome.reason === x))])),
+    redirectsPending: c(by((t) => referralIs(t, 'pending'))),
+    redirectsRejected: c(by((t) => referralIs(t, 'rejected'))),
+    referralAcceptanceRateByTarget: Object.fromEntries(
+      TARGETS.map((x) => {
+        const accepted = by((t) => referralIs(t, 'accepted', x));
+        const answered = accepted + by((t) => referralIs(t, 'rejected', x));
+        return [x, suppress || answered === 0 ? null : round4(accepted / answered)];
+      }),
+    ),
+    referralMedianMinutesToAcceptanceByTarget: Object.fromEntries(
+      TARGETS.map((x) => {
+        const minutes = tasks.flatMap((t) => (referralIs(t, 'accepted', x) && t.outcome?.type === 'redirect' && t.outcome.acceptMinutes !== undefined ? [t.outcome.acceptMinutes] : []));
+        return [x, suppress ? null : medianOf(minutes)];
+      }),
+    ),
     cancelled: c(cancelled),
     recontact24h: c(r24),
     recontact72h: c(r72),

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
@@ -47,7 +48,8 @@ function randomOutcome(): { api: Record<string, string>; model: ModelOutcome } {
   if (roll < 0.72) return { api: { type: 'phone_advice', advice: 'self_care', rationale: `advice rationale ${n}` }, model: { type: 'phone_advice' } };
   if (roll < 0.93) {
     const target = pick(TARGETS);
-    return { api: { type: 'redirect', target, handoffTo: `handoff person ${n}`, rationale: `redirect rationale ${n}` }, model: { type: 'redirect', target } };
+    // History imports carry no referral: they count as accepted.
+    return { api: { type: 'redirect', target, handoffTo: `handoff person ${n}`, rationale: `redirect rationale ${n}` }, model: { type: 'redirect', target, referral: 'accepted' } };
   }
   return { api: { type: 'cancelled', reason: `cancel reason ${n}` }, model: { type: 'cancelled' } };
 }
@@ -229,6 +231,10 @@ describe('monthly report', () => {
       for (const [k, v] of Object.entries(c.redirectsByTarget as object)) out[`redirect_${k}`] = cell(v);
       for (const [k, v] of Object.entries(c.dispatchesByLevel as object)) out[`dispatch_level_${k}`] = cell(v);
       for (const [k, v] of Object.entries(c.dispatchesByReason as object)) out[`dispatch_reason_${k}`] = cell(v);
+      out.redirects_pending = cell(c.redirectsPending);
+      out.redirects_rejected = cell(c.redirectsRejected);
+      for (const [k, v] of Object.entries(c.referralAcceptanceRateByTarget as object)) out[`referral_acceptance_rate_${k}`] = cell(v);
+      for (const [k, v] of Object.entries(c.referralMedianMinutesToAcceptanceByTarget as object)) out[`referral_median_minutes_to_acceptance_${k}`] = cell(v);
       out.recontact_24h = cell(c.recontact24h);
       out.recontact_72h = cell(c.recontact72h);
       out.recontact_24h_rate = cell(c.recontact24hRate);
@@ -302,11 +308,67 @@ describe('monthly report', () => {
     expect((await report('from=2026-08&to=2026-08')).body.months).toEqual(expectedMonths(model, { from: '2026-08', to: '2026-08', minGroupSize: MIN_GROUP }));
   });
 
+  it('a redirect counts as avoided only from its acceptance, in its own month; pending and rejected apart', async () => {
+    const july = async () => (await report('from=2026-07&to=2026-07')).body.months[0];
+    const matches = async () => expect((await report('from=2026-06&to=2026-08')).body.months).toEqual(expectedMonths(model, { from: '2026-06', to: '2026-08', minGroupSize: MIN_GROUP }));
+    const redirectLive = async (receivedAt: string, phone: string, serviceId?: string) => {
+      const task = await createTask(erc, { receivedAt, callbackPhone: phone, municipality: 'Kempele', taskCode: '774' });
+      await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+      const called = await nurse.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+      const body = { type: 'redirect', target: 'home_care', handoffTo: 'Kempele home care', rationale: 'home care visits today', ...(serviceId ? { serviceId } : {}) };
+      const closed = await nurse.agent.post(`/api/tasks/${task.id}/outcome`).send({ ...body, version: called.body.task.version });
+      expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+      expect(closed.body.task.referralState).toBe('requested');
+      const entry: ModelTask = { ercTaskId: task.ercTaskId, receivedAt, phone, municipality: 'Kempele', taskCode: '774', outcome: { type: 'redirect', target: 'home_care', referral: 'pending' }, firstCallAt: closed.body.task.firstCallAt };
+      model.push(entry);
+      secrets.add(phone);
+      return { task: closed.body.task as { id: string; version: number }, entry };
+    };
+
+    const before = await july();
+    const accepted = await redirectLive('2026-07-08T09:00:00Z', '+358409990300');
+    await matches();
+    const pending = await july();
+    expect(pending.avoided).toBe(before.avoided);
+    expect(pending.redirectsPending).toBe(before.redirectsPending + 1);
+
+    // Accepted 17 minutes after the referral (the nurse writes the time the service said yes).
+    const requestedAt = Date.parse((await nurse.agent.get(`/api/tasks/${accepted.task.id}/referrals`)).body.referrals[0].requestedAt);
+    await t.db.updateTable('referral').set({ requested_at: new Date(requestedAt - 20 * 60_000) }).where('task_id', '=', accepted.task.id).execute();
+    const acceptedAt = new Date(requestedAt - 3 * 60_000).toISOString();
+    const byPhone = await nurse.agent.post(`/api/tasks/${accepted.task.id}/referral/accepted-by-phone`)
+      .send({ acceptedBy: 'Nurse Laine, home care', acceptedAt, version: accepted.task.version });
+    expect(byPhone.status, JSON.stringify(byPhone.body)).toBe(200);
+    accepted.entry.outcome = { type: 'redirect', target: 'home_care', referral: 'accepted', acceptMinutes: 17 };
+    await matches();
+    expect((await july()).avoided).toBe(before.avoided + 1);
+
+    // A directory entry's key rejects the next one: counted apart, never avoided; the task is back.
+    const service = (await nurse.agent.get('/api/services?municipality=Kempele&target=home_care')).body.services[0];
+    const key = (await t.admin.post('/api/integration-keys').send({ name: 'home care Lakeus', scope: 'referrals', serviceId: service.id })).body.key as string;
+    const rejected = await redirectLive('2026-07-09T09:00:00Z', '+358409990301', service.id);
+    const referral = (await nurse.agent.get(`/api/tasks/${rejected.task.id}/referrals`)).body.referrals[0];
+    const res = await request(t.url).post(`/api/referrals/${referral.id}/reject`).set('Authorization', `Bearer ${key}`).send({ reason: 'No capacity today' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    rejected.entry.outcome = { type: 'redirect', target: 'home_care', referral: 'rejected' };
+    await matches();
+    expect((await july()).redirectsRejected).toBe(before.redirectsRejected + 1);
+
+    // The nurse decides again: a unit; the rejected redirect leaves the counts.
+    const claimed = await nurse.agent.post(`/api/tasks/${rejected.task.id}/claim`);
+    expect(claimed.body.task).toMatchObject({ decisionReason: 'referral_rejected', state: 'in_assessment' });
+    const redecided = await nurse.agent.post(`/api/tasks/${rejected.task.id}/outcome`).send({ ...dispatch.api, version: claimed.body.task.version });
+    expect(redecided.status, JSON.stringify(redecided.body)).toBe(200);
+    rejected.entry.outcome = dispatch.model;
+    await matches();
+  });
+
   it('the aggregates the triggers kept equal a rebuild from the tasks', async () => {
     const snapshot = async () =>
-      (await sql<{ row: string }>`select concat_ws('|', dimension, month, key, outcome, redirect_target, unit_level, dispatch_reason, recontact, tasks) as row
+      (await sql<{ row: string }>`select concat_ws('|', dimension, month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, tasks) as row
         from task_month_stat where tasks <> 0
         union all select concat_ws('|', dimension, month, key, minutes, tasks) from task_wait_stat where tasks <> 0
+        union all select concat_ws('|', 'accept', dimension, month, key, target, minutes, tasks) from task_accept_stat where tasks <> 0
         order by 1`.execute(t.db)).rows.map((r) => r.row);
     const kept = await snapshot();
     await rebuildReportAggregates(t.db);

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/contracts/common.ts';
 import { requestFor, startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
-type Who = Role | 'integration' | 'anonymous';
+/** integration: an ERC key; service_key: a key limited to one directory entry's referrals. */
+type Who = Role | 'integration' | 'service_key' | 'anonymous';
 const ALL_ROLES: Role[] = ['nurse', 'shift_leader', 'manager', 'admin', 'medical_director'];
 const ADMIN: Who[] = ['admin'];
-const PUBLIC: Who[] = ['anonymous', 'integration', ...ALL_ROLES];
+const PUBLIC: Who[] = ['anonymous', 'integration', 'service_key', ...ALL_ROLES];
 const CLINICAL: Who[] = ['nurse', 'shift_leader'];
 
 /** Who may call each route: written out by hand, so a changed access rule must change this table too. */
@@ -53,6 +54,15 @@ const MATRIX: Record<string, Who[]> = {
   'PUT /api/tasks/{id}/assessment': CLINICAL,
   'POST /api/tasks/{id}/outcome': CLINICAL,
   'POST /api/tasks/{id}/outcome/amendments': CLINICAL,
+  'GET /api/tasks/{id}/contacts': CLINICAL,
+  'GET /api/tasks/{id}/referrals': CLINICAL,
+  'POST /api/tasks/{id}/referral/accepted-by-phone': CLINICAL,
+  'GET /api/services': ['nurse', 'shift_leader', 'admin'],
+  'POST /api/services': ADMIN,
+  'PUT /api/services/{id}': ADMIN,
+  'GET /api/referrals': ['service_key'],
+  'POST /api/referrals/{id}/accept': ['service_key'],
+  'POST /api/referrals/{id}/reject': ['service_key'],
   'GET /api/events': CLINICAL,
   'GET /api/reports/monthly': ['manager', 'shift_leader', 'admin', 'medical_director'],
   'GET /api/reports/protocols': ['manager', 'shift_leader', 'admin', 'medical_director'],
@@ -83,6 +93,9 @@ beforeAll(async () => {
   for (const role of ALL_ROLES) callers.set(role, (m, p) => requestFor(agents.get(role)!, m, p));
   callers.set('anonymous', (m, p) => requestFor(request(t.url), m, p));
   callers.set('integration', (m, p) => requestFor(request(t.url), m, p).set('Authorization', `Bearer ${key}`));
+  const service = (await t.admin.get('/api/services')).body.services[0] as { id: string };
+  const serviceKey = (await t.admin.post('/api/integration-keys').send({ name: 'matrix service', scope: 'referrals', serviceId: service.id })).body.key as string;
+  callers.set('service_key', (m, p) => requestFor(request(t.url), m, p).set('Authorization', `Bearer ${serviceKey}`));
 });
 afterAll(() => t.close());
 
@@ -98,11 +111,17 @@ describe('role matrix', () => {
     it(`${route}: only ${allowed.join(', ')}`, async () => {
       const [method, template] = route.split(' ') as [string, string];
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE_PARAMS[name]!);
-      for (const who of ['anonymous', 'integration', ...ALL_ROLES] as Who[]) {
+      const keyRoute = allowed.every((a) => a === 'integration' || a === 'service_key');
+      for (const who of ['anonymous', 'integration', 'service_key', ...ALL_ROLES] as Who[]) {
         const res = await callers.get(who)!(method, path).send(method === 'GET' || method === 'DELETE' ? undefined : {});
+        const isKey = who === 'integration' || who === 'service_key';
         if (allowed.includes(who)) {
           expect([401, 403], `${who} should pass the access check of ${route}`).not.toContain(res.status);
-        } else if (who === 'anonymous' || who === 'integration' || allowed.every((a) => a === 'integration')) {
+        } else if (keyRoute && isKey) {
+          // A valid key of the other scope: known, but not for this.
+          expect(res.status, `${who} on ${route}`).toBe(403);
+          expect(res.body.error.code).toBe('KEY_SCOPE');
+        } else if (who === 'anonymous' || isKey || keyRoute) {
           expect(res.status, `${who} on ${route}`).toBe(401);
         } else {
           expect(res.status, `${who} on ${route}`).toBe(403);

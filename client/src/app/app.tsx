@@ -82,7 +82,7 @@ function Routed({ user }: { user: UserDto }) {
   }
 }
 
-const ADMIN_SECTIONS = { 'admin-users': 'users', 'admin-keys': 'keys', 'admin-audit': 'audit', 'admin-reference': 'reference' } as const;
+const ADMIN_SECTIONS = { 'admin-users': 'users', 'admin-keys': 'keys', 'admin-audit': 'audit', 'admin-reference': 'reference', 'admin-services': 'services' } as const;
 
 function PageView({ page, user }: { page: PageId; user: UserDto }) {
   const { t } = useTranslation();
@@ -104,6 +104,8 @@ function PageView({ page, user }: { page: PageId; user: UserDto }) {
       return <AdminPage section="audit" currentUserId={user.id} />;
     case 'admin-reference':
       return <AdminPage section="reference" currentUserId={user.id} />;
+    case 'admin-services':
+      return <AdminPage section="services" currentUserId={user.id} />;
   }
 }
 

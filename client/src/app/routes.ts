@@ -1,6 +1,6 @@
 import type { Role } from '../../../server/contracts/common.ts';
 
-export type PageId = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin-users' | 'admin-keys' | 'admin-audit' | 'admin-reference';
+export type PageId = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin-users' | 'admin-keys' | 'admin-audit' | 'admin-reference' | 'admin-services';
 
 interface PageDef {
   id: PageId;
@@ -18,6 +18,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'admin-keys', path: '/admin/keys', roles: ['admin'] },
   { id: 'admin-audit', path: '/admin/audit', roles: ['admin'] },
   { id: 'admin-reference', path: '/admin/reference', roles: ['admin'] },
+  { id: 'admin-services', path: '/admin/services', roles: ['admin'] },
 ];
 
 export type NavKey = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin';

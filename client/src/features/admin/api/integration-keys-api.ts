@@ -7,8 +7,8 @@ export async function listKeys(signal?: AbortSignal): Promise<IntegrationKeyDto[
 }
 
 /** The answer holds the key itself; the server never shows it again. */
-export function createKey(name: string): Promise<CreatedIntegrationKey> {
-  return api<CreatedIntegrationKey>('/api/integration-keys', { method: 'POST', body: { name } });
+export function createKey(input: { name: string; scope: 'erc' | 'referrals'; serviceId?: string }): Promise<CreatedIntegrationKey> {
+  return api<CreatedIntegrationKey>('/api/integration-keys', { method: 'POST', body: input });
 }
 
 export function revokeKey(id: string): Promise<IntegrationKeyDto> {

@@ -2,12 +2,13 @@ import { useTranslation } from 'react-i18next';
 import { Link } from '../../../lib/link.tsx';
 import { AuditSection } from './audit-section.tsx';
 import { IntegrationKeysSection } from './integration-keys-section.tsx';
+import { ServicesSection } from '../../referrals/components/services-section.tsx';
 import { ReferenceSection } from './reference-section.tsx';
 import { UsersSection } from './users-section.tsx';
 
-export type AdminSection = 'users' | 'keys' | 'audit' | 'reference';
+export type AdminSection = 'users' | 'keys' | 'audit' | 'reference' | 'services';
 
-const SECTIONS: readonly AdminSection[] = ['users', 'keys', 'audit', 'reference'];
+const SECTIONS: readonly AdminSection[] = ['users', 'keys', 'audit', 'reference', 'services'];
 
 interface AdminPageProps {
   section: AdminSection;
@@ -37,6 +38,7 @@ export function AdminPage({ section, currentUserId }: AdminPageProps) {
       {section === 'keys' && <IntegrationKeysSection />}
       {section === 'audit' && <AuditSection />}
       {section === 'reference' && <ReferenceSection />}
+      {section === 'services' && <ServicesSection />}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage, i18n } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { createKey, listKeys, revokeKey } from '../api/integration-keys-api.ts';
+import { listAllServices } from '../../referrals/api/referrals-api.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { OneTimeKey } from './one-time-key.tsx';
 
@@ -14,13 +15,16 @@ export function IntegrationKeysSection() {
   const { t } = useTranslation();
   const keys = useLoad(listKeys);
   const [name, setName] = useState('');
+  // '' = a key for the ERC interface; a directory entry's id = a key limited to its referrals.
+  const [serviceId, setServiceId] = useState('');
+  const services = useLoad((signal) => listAllServices(signal));
   const [created, setCreated] = useState<CreatedIntegrationKey | null>(null);
   const action = useAction();
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (!name.trim()) return;
-    const key = await action.run(() => createKey(name.trim()));
+    const key = await action.run(() => createKey(serviceId ? { name: name.trim(), scope: 'referrals', serviceId } : { name: name.trim(), scope: 'erc' }));
     if (!key) return;
     setCreated(key);
     setName('');
@@ -36,6 +40,17 @@ export function IntegrationKeysSection() {
           <div className="field">
             <label htmlFor="new-key-name">{t('admin.keys.name')}</label>
             <input id="new-key-name" autoComplete="off" maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="new-key-scope">{t('admin.keys.scope')}</label>
+            <select id="new-key-scope" value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
+              <option value="">{t('admin.keys.scopeErc')}</option>
+              {(services.data?.services ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {t('admin.keys.scopeReferrals', { name: s.name })}
+                </option>
+              ))}
+            </select>
           </div>
           <button type="submit" className="button button-primary" disabled={action.busy || !name.trim()}>
             {t('admin.keys.create')}

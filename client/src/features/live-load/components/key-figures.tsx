@@ -70,6 +70,11 @@ export function KeyFigures({ stats, arrivedAt }: { stats: LiveStats; arrivedAt: 
         >
           {stats.escalated}
         </Figure>
+        {stats.decisionRequired > 0 && (
+          <Figure id="decision-required" label={t('live.figures.decisionRequired')} tone="warn" note={<strong>{t('live.figures.decisionRequiredWarning')}</strong>}>
+            {stats.decisionRequired}
+          </Figure>
+        )}
         <Figure
           id="oldest-wait"
           label={t('live.figures.oldestWait')}

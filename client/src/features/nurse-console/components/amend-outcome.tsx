@@ -44,6 +44,7 @@ export function AmendOutcome({ task, view, rules, onDone, onCancel }: AmendOutco
     <>
       <OutcomePanel
         form={form}
+        municipality={task.municipality}
         onChange={setForm}
         rules={rules}
         missing={missing.filter((m): m is OutcomeField => m !== 'amendReason')}

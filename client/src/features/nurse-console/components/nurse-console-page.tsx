@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import { WaitingReferrals } from '../../referrals/components/waiting-referrals.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useTaskEventSync } from '../../../lib/task-event-sync.ts';
@@ -189,6 +190,8 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
         )}
       </ActionError>
 
+      <WaitingReferrals refreshKey={String(queue.updatedAt ?? 0)} onOpen={setOpenTaskId} />
+
       <div className="nurse-layout">
         <QueuePanel
           tasks={tasks}
@@ -211,6 +214,7 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
               taking={take.busy}
               onTake={claim}
               onClose={closeView}
+              onOpenTask={setOpenTaskId}
               onFinished={(done) => {
                 refreshSoon();
                 // A closed task stays open, read-only, saying so where the nurse is looking (and offering an amendment).

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ServicePicker } from '../../referrals/components/service-picker.tsx';
 import type { FieldIssue } from '../utils/task-text.ts';
 import {
   ADVICE_KINDS,
@@ -18,6 +19,8 @@ import {
 
 interface OutcomePanelProps {
   form: OutcomeForm;
+  /** The patient's municipality: the directory offers the services serving it. */
+  municipality: string;
   onChange(next: OutcomeForm): void;
   rules: OutcomeRules;
   /** Fields left empty at the last attempt, and fields the server refused. */
@@ -48,7 +51,7 @@ export function effectiveType(form: OutcomeForm, rules: OutcomeRules): OutcomeTy
 }
 
 /** The three ways to close a task, their required fields, and what rules one out. */
-export function OutcomePanel({ form, onChange, rules, missing, serverIssues, busy, onSubmit, submitLabel, children, testId = 'outcome' }: OutcomePanelProps) {
+export function OutcomePanel({ form, municipality, onChange, rules, missing, serverIssues, busy, onSubmit, submitLabel, children, testId = 'outcome' }: OutcomePanelProps) {
   const { t } = useTranslation();
   const fixedReason = reasonFixed(rules);
   const redFlagCount = rules.redFlagCount;
@@ -193,7 +196,7 @@ export function OutcomePanel({ form, onChange, rules, missing, serverIssues, bus
           <div className="form-grid form-grid-3">
             <div className="field">
               <label htmlFor="outcome-target">{t('nurse.outcome.target')}</label>
-              <select id="outcome-target" value={form.target} onChange={(e) => set('target', pick(REDIRECT_TARGETS, e.target.value))} {...fieldProps('target')}>
+              <select id="outcome-target" value={form.target} onChange={(e) => onChange({ ...form, target: pick(REDIRECT_TARGETS, e.target.value), serviceId: '' })} {...fieldProps('target')}>
                 <option value="">{t('nurse.outcome.choose')}</option>
                 {REDIRECT_TARGETS.map((target) => (
                   <option key={target} value={target}>
@@ -203,6 +206,14 @@ export function OutcomePanel({ form, onChange, rules, missing, serverIssues, bus
               </select>
               {errorFor('target')}
             </div>
+            {form.target && (
+              <ServicePicker
+                municipality={municipality}
+                target={form.target}
+                serviceId={form.serviceId}
+                onPick={(service) => onChange({ ...form, serviceId: service?.id ?? '', handoffTo: service ? service.name : form.handoffTo })}
+              />
+            )}
             <div className="field handoff-field">
               <label htmlFor="outcome-handoffTo">{t('nurse.outcome.handoffTo')}</label>
               <input id="outcome-handoffTo" maxLength={200} value={form.handoffTo} onChange={(e) => set('handoffTo', e.target.value)} {...fieldProps('handoffTo')} />

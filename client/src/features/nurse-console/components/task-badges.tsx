@@ -26,6 +26,12 @@ export function TaskBadges({ task, userId }: { task: TaskSummary; userId: string
   if (task.escalatedAt) {
     badges.push({ key: 'escalated', tone: 'danger', text: t('nurse.badge.escalated') });
   }
+  if (task.decisionReason && task.state !== 'closed') {
+    badges.push({ key: 'decision', tone: 'danger', text: t(`referrals.badge.${task.decisionReason}`) });
+  }
+  if (task.state === 'closed' && task.referralState === 'requested') {
+    badges.push({ key: 'referral-waiting', tone: 'warn', text: t('referrals.badge.waiting') });
+  }
   if (task.state === 'callback_pending' && task.callbackDueAt) {
     const overdue = Date.parse(task.callbackDueAt) <= now;
     const time = formatClock(task.callbackDueAt, currentLanguage());

@@ -21,12 +21,15 @@ const EVENT_KEY_LIST = [
   'claimResumed',
   'dispatchAcknowledged',
   'dispatchUnacknowledged',
+  'referralAccepted',
+  'referralRejected',
+  'decisionRequired',
 ] as const;
 type EventKey = (typeof EVENT_KEY_LIST)[number];
 
 /** task.call_attempted -> callAttempted; null for a type this console does not know. */
 function eventKey(type: string): EventKey | null {
-  const camel = type.replace(/^(task|dispatch)\./, (_, scope: string) => (scope === 'dispatch' ? 'dispatch_' : '')).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const camel = type.replace(/^(task|dispatch|referral)\./, (_, scope: string) => (scope === 'task' ? '' : `${scope}_`)).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   return EVENT_KEY_LIST.find((k) => k === camel) ?? null;
 }
 

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
 import type { CallResult, Outcome, TaskDetail } from '../../../../../server/contracts/tasks.ts';
+import { EarlierContacts } from '../../contacts/components/earlier-contacts.tsx';
+import { ReferralPanel } from '../../referrals/components/referral-panel.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
@@ -38,12 +40,14 @@ interface TaskViewProps {
   taking: boolean;
   onTake(taskId: string): void;
   onClose(): void;
+  /** Opens another task (an earlier contact, a possible duplicate) in this view. */
+  onOpenTask(taskId: string): void;
   /** The nurse's work on the task ended here (handed back, waiting for a call-back); a closed task stays open. */
   onFinished(notice: Notice): void;
 }
 
 /** One task in full: held (to work on) or read-only. */
-export function TaskView({ view, user, redFlags, taking, onTake, onClose, onFinished }: TaskViewProps) {
+export function TaskView({ view, user, redFlags, taking, onTake, onClose, onOpenTask, onFinished }: TaskViewProps) {
   const { t } = useTranslation();
   if (!view.task) {
     return (
@@ -55,7 +59,7 @@ export function TaskView({ view, user, redFlags, taking, onTake, onClose, onFini
       </section>
     );
   }
-  return <TaskWork key={view.task.id} task={view.task} view={view} user={user} redFlags={redFlags} taking={taking} onTake={onTake} onClose={onClose} onFinished={onFinished} />;
+  return <TaskWork key={view.task.id} task={view.task} view={view} user={user} redFlags={redFlags} taking={taking} onTake={onTake} onClose={onClose} onOpenTask={onOpenTask} onFinished={onFinished} />;
 }
 
 /** Failed call results typed on the keyboard wait this long, with Undo, before they are sent. */
@@ -68,7 +72,7 @@ function focusOutcome(): void {
   radio?.focus({ preventScroll: true });
 }
 
-function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinished }: TaskViewProps & { task: TaskDetail }) {
+function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onOpenTask, onFinished }: TaskViewProps & { task: TaskDetail }) {
   const { t } = useTranslation();
   const language = currentLanguage();
   const userId = user.id;
@@ -369,6 +373,8 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
         </div>
       )}
 
+      <EarlierContacts taskId={task.id} refreshKey={task.version} onOpenTask={onOpenTask} />
+
       <section className="card nurse-card" aria-labelledby="erc-title">
         <h3 id="erc-title">{t('nurse.view.ercTitle')}</h3>
         <dl className="facts">
@@ -404,6 +410,7 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
         <>
           <OutcomePanel
             form={draft.outcome}
+            municipality={task.municipality}
             onChange={draft.setOutcome}
             rules={rules}
             missing={missing}
@@ -435,6 +442,8 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onFinis
           }}
         />
       )}
+
+      <ReferralPanel taskId={task.id} version={task.version} onChanged={view.reload} />
 
       <TaskHistory task={task} />
 

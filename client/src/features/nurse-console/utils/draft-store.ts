@@ -64,6 +64,7 @@ function readOutcome(raw: unknown): OutcomeForm {
     note: str(data.note),
     advice: oneOf(ADVICE_KINDS, data.advice),
     target: oneOf(REDIRECT_TARGETS, data.target),
+    serviceId: str(data.serviceId),
     handoffTo: str(data.handoffTo),
     rationale: str(data.rationale),
   };

@@ -46,13 +46,15 @@ export interface OutcomeForm {
   note: string;
   advice: AdviceKind | '';
   target: RedirectTarget | '';
+  /** The directory entry chosen for a redirect ('' = none: a free-text target in handoffTo). */
+  serviceId: string;
   handoffTo: string;
   /** Shared by phone advice and redirect, so switching between them keeps what was written. */
   rationale: string;
 }
 
 export function emptyOutcomeForm(): OutcomeForm {
-  return { type: '', unitLevel: '', urgency: 'D', reason: '', note: '', advice: '', target: '', handoffTo: '', rationale: '' };
+  return { type: '', unitLevel: '', urgency: 'D', reason: '', note: '', advice: '', target: '', serviceId: '', handoffTo: '', rationale: '' };
 }
 
 /** Why an outcome type cannot be chosen now, if it cannot. */
@@ -106,7 +108,7 @@ export function outcomeFromForm(form: OutcomeForm, rules: OutcomeRules): { ok: t
       if (!handoffTo) missing.push('handoffTo');
       if (!rationale) missing.push('rationale');
       if (!form.target || !handoffTo || !rationale) return { ok: false, missing };
-      return { ok: true, value: { type: 'redirect', target: form.target, handoffTo, rationale } };
+      return { ok: true, value: { type: 'redirect', target: form.target, ...(form.serviceId ? { serviceId: form.serviceId } : {}), handoffTo, rationale } };
     }
   }
 }
