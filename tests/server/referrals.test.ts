@@ -151,6 +151,8 @@ describe('referrals', () => {
     expect(res.body.error.details[0].path).toBe('body.serviceId');
     const row = await t.db.selectFrom('task').select(['state', 'current_outcome_id']).where('id', '=', task.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'in_assessment', current_outcome_id: null });
+    // One task at a time: hand it back so the nurse can take the next one.
+    expect((await nurse.agent.post(`/api/tasks/${task.id}/release`).send({ version: called.body.task.version })).status).toBe(200);
   });
 
   it('accepted by phone: recorded with who and when, once; history is append-only', async () => {
