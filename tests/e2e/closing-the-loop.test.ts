@@ -112,7 +112,11 @@ describe('closing the loop in Chromium', () => {
     expect(await view.getByLabel('Vastaanottaja', { exact: true }).inputValue()).toBe('ESIMERKKI Lakeus: kotihoito');
     await view.getByLabel('Perustelu', { exact: true }).fill('Kotihoito käy tänään; vointi vakaa.');
     await view.getByTestId('submit-outcome').click();
-    await expectTextContaining(page.getByTestId('notice'), 'LOOP-R1');
+    // The summary to confirm names the receiver; Enter records.
+    const confirm = page.getByTestId('confirm-outcome');
+    await expectTextContaining(confirm.getByTestId('confirm-summary'), 'ESIMERKKI Lakeus: kotihoito');
+    await page.keyboard.press('Enter');
+    await expectTextContaining(view.getByTestId('read-only').locator('p'), 'Tehtävä on suljettu');
 
     const waiting = page.getByTestId('waiting-referrals');
     await expectTextContaining(waiting, 'LOOP-R1');
