@@ -14,6 +14,9 @@ import { buildOpenApi } from './http/openapi.ts';
 import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
 import { noStore, refuseCrossSite, securityHeaders } from './http/security.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { createAuditReportService } from './audits/audit-report.ts';
+import { auditsRoutes } from './audits/audits.routes.ts';
+import { auditRoles, createAuditsService } from './audits/audits.service.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
@@ -80,6 +83,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),
     ...statsRoutes(liveStats),
+    ...auditsRoutes(createAuditsService(db, config.audit, config.lifecycle, publisher), createAuditReportService(db), auditRoles(config.audit)),
   ];
   const openApi = buildOpenApi(
     [

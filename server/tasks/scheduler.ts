@@ -8,6 +8,8 @@ import type { RuleObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { deleteIdleSessions } from '../auth/session.repository.ts';
 import { returnTasksOfEndedSessions } from './session-end.ts';
+import { takeScanTurn } from '../audits/audits.repository.ts';
+import { auditRoles, monthDueForSample, publishQueued, runSampling } from '../audits/audits.service.ts';
 import { findTaskHead } from './tasks.repository.ts';
 
 type Trx = Transaction<Database>;
@@ -109,6 +111,7 @@ export interface TickResult {
   waitBreaches: number;
   unacknowledgedDispatches: number;
   idleSessionsEnded: number;
+  auditReviewsQueued: number;
 }
 
 type Rule = (trx: Trx, changes: ChangeRecorder) => Promise<number>;
@@ -130,7 +133,7 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
     ['waitBreaches', (trx, changes) => flagWaitBreaches(trx, changes, config)],
     ['unacknowledgedDispatches', (trx, changes) => flagUnacknowledgedDispatches(trx, changes, config)],
   ];
-  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, idleSessionsEnded: 0 };
+  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, idleSessionsEnded: 0, auditReviewsQueued: 0 };
   for (const [index, [name, rule]] of rules.entries()) {
     const start = performance.now();
     let held = false;
@@ -155,7 +158,25 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
   publisher.sessionsEnded(idle, 'idle');
   result.idleSessionsEnded = idle.length;
   observe('idleSessionsEnded', (performance.now() - start) / 1000, held);
+  const auditStart = performance.now();
+  const audit = await scanForAudits(db, publisher, fullConfig, rules.length + 1);
+  result.auditReviewsQueued = audit.queued;
+  observe('auditReviewsQueued', (performance.now() - auditStart) / 1000, audit.ran);
   return result;
+}
+
+/**
+ * Every AUDIT_SCAN_MINUTES (paced in the database, so across nodes): the review triggers, and the
+ * random sample of the month that has ended (once per month). Under its own lock, like the rules.
+ */
+async function scanForAudits(db: Db, publisher: Publisher, config: Config, lock: number): Promise<{ queued: number; ran: boolean }> {
+  const run = await db.transaction().execute(async (trx) => {
+    if (!(await tryLock(trx, lock)) || !(await takeScanTurn(trx, config.audit.scanMinutes))) return undefined;
+    return runSampling(trx, SYSTEM, NO_REQUEST, config.audit, monthDueForSample(new Date()));
+  });
+  if (!run) return { queued: 0, ran: false };
+  publishQueued(publisher, auditRoles(config.audit).seeAll, run);
+  return { queued: run.triggered.length + (run.sampled?.length ?? 0), ran: true };
 }
 
 async function tryLock(trx: Trx, rule: number): Promise<boolean> {
@@ -169,7 +190,7 @@ export function startScheduler(db: Db, publisher: Publisher, config: Config, log
   const tick = async () => {
     try {
       const result = await runSchedulerTick(db, publisher, config, observe);
-      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.idleSessionsEnded;
+      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.idleSessionsEnded + result.auditReviewsQueued;
       if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');
