@@ -85,7 +85,11 @@ export function monthDueForSample(now: Date): string {
 
 export function createAuditsService(db: Db, config: AuditConfig, lifecycle: LifecycleConfig, publisher: Publisher) {
   const roles = auditRoles(config);
-  const permissions = (actor: UserActor): AuditPermissions => ({ review: roles.reviewers.includes(actor.role), seeAll: roles.seeAll.includes(actor.role) });
+  const permissions = (actor: UserActor): AuditPermissions => ({
+    review: roles.reviewers.includes(actor.role),
+    seeAll: roles.seeAll.includes(actor.role),
+    notified: roles.notify.includes(actor.role),
+  });
 
   /** After commit: to those who see every review, and to the reviewed nurse once it has a result (never that it was chosen). */
   function publish(event: AuditChangedEvent, nurseId?: string): void {

@@ -98,6 +98,7 @@ export const AuditPermissions = z
   .object({
     review: z.boolean().describe('This user may claim, grade and submit reviews'),
     seeAll: z.boolean().describe('This user sees every review; otherwise only her own'),
+    notified: z.boolean().describe('This user is told of critical deviations (GET /api/audits/notifications, audit:critical)'),
   })
   .meta({ id: 'AuditPermissions' });
 export type AuditPermissions = z.infer<typeof AuditPermissions>;
@@ -139,7 +140,9 @@ export const AuditDetail = AuditSummary.extend({
 export type AuditDetail = z.infer<typeof AuditDetail>;
 
 export const AuditResponse = z.object({ audit: AuditSummary }).meta({ id: 'AuditResponse' });
+export type AuditResponse = z.infer<typeof AuditResponse>;
 export const AuditDetailResponse = z.object({ audit: AuditDetail, permissions: AuditPermissions }).meta({ id: 'AuditDetailResponse' });
+export type AuditDetailResponse = z.infer<typeof AuditDetailResponse>;
 
 export const SamplingResult = z
   .object({
@@ -153,6 +156,7 @@ export const AuditNotification = z
   .object({ id: Uuid, auditId: Uuid, ercTaskId: z.string(), nurse: Person, reviewer: z.string(), at: IsoDateTime, deviations: z.array(Deviation) })
   .meta({ id: 'AuditNotification' });
 export const AuditNotificationList = z.object({ notifications: z.array(AuditNotification) }).meta({ id: 'AuditNotificationList' });
+export type AuditNotificationList = z.infer<typeof AuditNotificationList>;
 export type AuditNotification = z.infer<typeof AuditNotification>;
 
 // ---- The audit report (dashboard) ------------------------------------------------------------

@@ -297,7 +297,7 @@ describe('roles', () => {
     }
     const list = await nurse.agent.get('/api/audits');
     expect(list.status).toBe(200);
-    expect(list.body.permissions).toEqual({ review: false, seeAll: false });
+    expect(list.body.permissions).toEqual({ review: false, seeAll: false, notified: false });
     expect(list.body.audits.length).toBeGreaterThan(0);
     expect(list.body.audits.every((a: { nurse: { id: string } }) => a.nurse.id === nurse.id)).toBe(true);
     expect(list.body.audits.map((a: { id: string }) => a.id)).toContain(mine!.id);
@@ -306,7 +306,7 @@ describe('roles', () => {
     expect(ackOthers.status).toBe(404);
     // Managers and reviewers see every review.
     const all = (await manager.agent.get('/api/audits')).body;
-    expect(all.permissions).toEqual({ review: false, seeAll: true });
+    expect(all.permissions).toEqual({ review: false, seeAll: true, notified: true });
     expect(all.audits.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([mine!.id, theirs!.id]));
   });
 

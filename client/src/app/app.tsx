@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { AdminPage } from '../features/admin/components/admin-page.tsx';
+import { AuditReportPage } from '../features/audits/components/audit-report-page.tsx';
+import { AuditsPage } from '../features/audits/components/audits-page.tsx';
+import { ReviewPage } from '../features/audits/components/review-page.tsx';
 import { LoginPage } from '../features/auth/components/login-page.tsx';
 import { LiveLoadPage } from '../features/live-load/components/live-load-page.tsx';
 import { NurseConsolePage } from '../features/nurse-console/components/nurse-console-page.tsx';
@@ -96,6 +99,12 @@ function PageView({ page, user }: { page: PageId; user: UserDto }) {
       return <ReportsPage />;
     case 'protocols':
       return <ProtocolsPage user={user} />;
+    case 'audits':
+      return <AuditsPage />;
+    case 'audit-review':
+      return <ReviewPage user={user} />;
+    case 'audit-report':
+      return <AuditReportPage />;
     case 'admin-users':
       return <AdminPage section="users" currentUserId={user.id} />;
     case 'admin-keys':
