@@ -264,7 +264,7 @@ describe('reviewing', () => {
     expect(actions).toEqual(['audit.queue', 'audit.claim', 'audit.draft_save', 'audit.submit', 'audit.read', 'audit.acknowledge', 'audit.amend', 'audit.read']);
   });
 
-  it('a critical deviation notifies the medical director\'s role at once, and lists it', async () => {
+  it('a critical deviation notifies the medical director role at once, and lists it', async () => {
     const review = await queuedReview();
     const socket = await connectedSocket(t.url, manager.username);
     const told = new Promise<AuditCriticalEvent>((resolve) => socket.on('audit:critical', resolve));
