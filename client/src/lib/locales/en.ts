@@ -758,8 +758,6 @@ export const en: Messages = {
     report: {
       title: 'Audit results',
       description: 'Reviews per month (the task\'s month of receipt, Helsinki time): done and queued, the distribution of levels against the bands, deviations by section and the causes of re-contacts.',
-      from: 'From',
-      to: 'To',
       groupBy: 'Breakdown',
       groupNone: 'No breakdown',
       groupNurse: 'Nurse',

@@ -757,8 +757,6 @@ export const fi = {
     report: {
       title: 'Auditoinnin tulokset',
       description: 'Arvioinnit kuukausittain (tehtävän vastaanottokuukausi Helsingin aikaa): tehdyt ja jonossa olevat, tasojen jakauma rajoja vasten, poikkeamat osioittain ja uusien yhteydenottojen syyt.',
-      from: 'Alkaen',
-      to: 'Päättyen',
       groupBy: 'Erittely',
       groupNone: 'Ei erittelyä',
       groupNurse: 'Hoitaja',

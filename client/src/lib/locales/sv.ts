@@ -758,8 +758,6 @@ export const sv: Messages = {
     report: {
       title: 'Granskningsresultat',
       description: 'Granskningar per månad (uppdragets mottagningsmånad i Helsingforstid): gjorda och i kö, nivåernas fördelning mot gränserna, avvikelser per avsnitt och orsaker till nya kontakter.',
-      from: 'Från',
-      to: 'Till',
       groupBy: 'Indelning',
       groupNone: 'Ingen indelning',
       groupNurse: 'Sjukskötare',

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUDIT_SECTIONS, COMPLIANCE_LEVELS, DEVIATION_GRADES } from '../../../../../server/contracts/audit-compliance.ts';
 import { RECONTACT_REASONS, type AuditReport, type AuditReportCounts } from '../../../../../server/contracts/audits.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
+import { MonthRangeFields, useFilterForm } from '../../../lib/filter-form.tsx';
 import { currentLanguage, type Language } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { auditCsvHref, fetchAuditReport, type AuditReportFilters } from '../api/audits-api.ts';
@@ -14,15 +14,8 @@ import { BandChart } from './band-chart.tsx';
 export function AuditReportPage() {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const [form, setForm] = useState<AuditReportFilters>(() => ({ ...twelveMonthsTo(new Date()), groupBy: '' }));
-  const [applied, setApplied] = useState<AuditReportFilters>(form);
+  const { form, setForm, applied, apply } = useFilterForm<AuditReportFilters>(() => ({ ...twelveMonthsTo(new Date()), groupBy: '' }));
   const report = useLoad((signal) => fetchAuditReport(applied, signal), JSON.stringify(applied));
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (JSON.stringify(form) === JSON.stringify(applied)) report.reload();
-    else setApplied(form);
-  }
 
   return (
     <section className="page" aria-labelledby="page-title">
@@ -30,16 +23,9 @@ export function AuditReportPage() {
         {t('audits.report.title')}
       </h1>
       <p className="lead">{t('audits.report.description')}</p>
-      <form className="card" onSubmit={apply} aria-label={t('audits.filters')}>
+      <form className="card" onSubmit={(e) => apply(e, report.reload)} aria-label={t('audits.filters')}>
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="audit-report-from">{t('audits.report.from')}</label>
-            <input id="audit-report-from" type="month" required value={form.from} max={form.to} onChange={(e) => setForm((f) => ({ ...f, from: e.target.value }))} />
-          </div>
-          <div className="field">
-            <label htmlFor="audit-report-to">{t('audits.report.to')}</label>
-            <input id="audit-report-to" type="month" required value={form.to} min={form.from} onChange={(e) => setForm((f) => ({ ...f, to: e.target.value }))} />
-          </div>
+          <MonthRangeFields idPrefix="audit-report" from={form.from} to={form.to} onChange={(range) => setForm((f) => ({ ...f, ...range }))} />
           <div className="field">
             <label htmlFor="audit-report-group">{t('audits.report.groupBy')}</label>
             <select

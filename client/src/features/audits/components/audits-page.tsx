@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditSummary } from '../../../../../server/contracts/audits.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
+import { useFilterForm } from '../../../lib/filter-form.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
@@ -16,8 +17,7 @@ import { CriticalNotifications } from './critical-notifications.tsx';
 export function AuditsPage() {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const [form, setForm] = useState<AuditFilters>({ month: '', state: '' });
-  const [applied, setApplied] = useState<AuditFilters>(form);
+  const { form, setForm, applied, apply } = useFilterForm<AuditFilters>({ month: '', state: '' });
   const list = useLoad((signal) => fetchAudits(applied, signal), JSON.stringify(applied));
   const sampling = useIdempotentAction();
   const [added, setAdded] = useState<number | null>(null);
@@ -33,12 +33,6 @@ export function AuditsPage() {
     };
   }, [reload]);
 
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (JSON.stringify(form) === JSON.stringify(applied)) reload();
-    else setApplied(form);
-  }
-
   const permissions = list.data?.permissions;
   return (
     <section className="page" aria-labelledby="page-title">
@@ -47,7 +41,7 @@ export function AuditsPage() {
       </h1>
       <p className="lead">{permissions && !permissions.seeAll ? t('audits.mineDescription') : t('audits.description')}</p>
       {permissions?.notified && <CriticalNotifications />}
-      <form className="card" onSubmit={apply} aria-label={t('audits.filters')}>
+      <form className="card" onSubmit={(e) => apply(e, reload)} aria-label={t('audits.filters')}>
         <div className="form-grid">
           <div className="field">
             <label htmlFor="audit-month">{t('audits.month')}</label>
