@@ -40,7 +40,8 @@ export function auditRoles(config: AuditConfig) {
   const seeAll: readonly Role[] = [...new Set<Role>(['manager', ...reviewers])];
   // Nurses (and shift leaders who are not reviewers) see their own reviews.
   const readers: readonly Role[] = [...new Set<Role>(['nurse', 'shift_leader', ...seeAll])];
-  return { reviewers, seeAll, readers, notify: config.notifyRoles, reportReaders: ['manager'] as readonly Role[], perNurse: ['manager'] as readonly Role[] };
+  // The dashboard, per-nurse breakdown included, is for managers (and the medical director, issue 10).
+  return { reviewers, seeAll, readers, notify: config.notifyRoles, reportReaders: ['manager'] as readonly Role[] };
 }
 
 function staleVersion(current: number): AppError {
