@@ -11,10 +11,10 @@ const roleList = <R extends Role>(choices: readonly [R, ...R[]]) =>
     .transform((s) => [...new Set(s.split(',').map((r) => r.trim()))])
     .pipe(z.array(z.enum(choices)).min(1));
 
-/** Who may review calls: shift leaders and/or the medical director (issue 15). */
-export const AUDIT_REVIEWER_CHOICES = ['shift_leader'] as const satisfies readonly Role[];
+/** Who may review calls: shift leaders and/or the medical director. */
+export const AUDIT_REVIEWER_CHOICES = ['shift_leader', 'medical_director'] as const satisfies readonly Role[];
 /** Who is told at once about a critical deviation. */
-export const AUDIT_NOTIFY_CHOICES = ['manager', 'shift_leader'] as const satisfies readonly Role[];
+export const AUDIT_NOTIFY_CHOICES = ['medical_director', 'manager', 'shift_leader'] as const satisfies readonly Role[];
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -71,8 +71,8 @@ const EnvSchema = z.object({
   AUDIT_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.02),
   AUDIT_SAMPLE_MINIMUM: int(0, 1000).default(3),
   AUDIT_SAMPLE_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  AUDIT_REVIEWER_ROLES: roleList(AUDIT_REVIEWER_CHOICES).default(['shift_leader']),
-  AUDIT_NOTIFY_ROLES: roleList(AUDIT_NOTIFY_CHOICES).default(['manager']),
+  AUDIT_REVIEWER_ROLES: roleList(AUDIT_REVIEWER_CHOICES).default(['shift_leader', 'medical_director']),
+  AUDIT_NOTIFY_ROLES: roleList(AUDIT_NOTIFY_CHOICES).default(['medical_director']),
   AUDIT_SCAN_MINUTES: int(1, 24 * 60).default(10),
   AUDIT_LOOKBACK_DAYS: int(7, 400).default(62),
 });

@@ -246,7 +246,7 @@ export async function reportRows(db: Executor, from: string, to: string, groupBy
     groupBy === 'nurse'
       ? sql`r.nurse_id::text as group_key, nurse.display_name as group_label`
       : groupBy === 'protocol'
-        ? sql`coalesce(t.assessment->'protocol'->>'id', 'none') as group_key, coalesce(t.assessment->'protocol'->>'id', 'none') as group_label`
+        ? sql`coalesce(t.protocol_id, 'none') as group_key, coalesce(t.protocol_id, 'none') as group_label`
         : sql`'' as group_key, '' as group_label`;
   const { rows } = await sql<ReportRow>`
     select to_char(r.month, 'YYYY-MM') as month, ${group}, r.state, r.compliance, r.recontact_reason,

@@ -36,12 +36,12 @@ const ALL_AUDIENCES = ['all', 'shift_leader'] as const;
 /** Who may do what with reviews, from the configured reviewer roles. */
 export function auditRoles(config: AuditConfig) {
   const reviewers: readonly Role[] = config.reviewerRoles;
-  // Managers and reviewers see every result; the medical director joins with her role (issue 10).
-  const seeAll: readonly Role[] = [...new Set<Role>(['manager', ...reviewers])];
+  // Managers, the medical director and reviewers see every result.
+  const seeAll: readonly Role[] = [...new Set<Role>(['manager', 'medical_director', ...reviewers])];
   // Nurses (and shift leaders who are not reviewers) see their own reviews.
   const readers: readonly Role[] = [...new Set<Role>(['nurse', 'shift_leader', ...seeAll])];
-  // The dashboard, per-nurse breakdown included, is for managers (and the medical director, issue 10).
-  return { reviewers, seeAll, readers, notify: config.notifyRoles, reportReaders: ['manager'] as readonly Role[] };
+  // The dashboard, per-nurse breakdown included, is for managers and the medical director.
+  return { reviewers, seeAll, readers, notify: config.notifyRoles, reportReaders: ['manager', 'medical_director'] as readonly Role[] };
 }
 
 function staleVersion(current: number): AppError {

@@ -30,4 +30,14 @@ export const AUDIT_TRIGGERS: readonly AuditTrigger[] = [
         and l.received_at > t.received_at and l.received_at <= t.received_at + interval '24 hours'
         and l.outcome_type = 'dispatch_unit')`,
   },
+  {
+    // An outcome (first or amended) less acute than the protocol's recommendation, by the
+    // disposition ladder (rank 1 is the most acute): a documented override, always reviewed.
+    reason: 'downgrade_override',
+    condition: sql<boolean>`exists (
+      select 1 from task_outcome o
+      join disposition recommended on recommended.id = o.recommended_disposition
+      join disposition chosen on chosen.id = o.chosen_disposition
+      where o.task_id = t.id and chosen.rank > recommended.rank)`,
+  },
 ];

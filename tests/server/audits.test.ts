@@ -5,7 +5,7 @@ import type { AuditCriticalEvent } from '../../server/contracts/realtime.ts';
 import { drawSample, sampleSize } from '../../server/audits/sampling.ts';
 import { monthDueForSample } from '../../server/audits/audits.service.ts';
 import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
-import { closedTask, ercClient, UNIT_DISPATCH, type ErcClient } from '../factories/tasks.ts';
+import { closedTask, createTask, ercClient, UNIT_DISPATCH, type ErcClient } from '../factories/tasks.ts';
 import { connectedSocket } from '../helpers/sockets.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
@@ -17,6 +17,7 @@ let nurse: { agent: Agent; id: string; username: string };
 let otherNurse: { agent: Agent; id: string; username: string };
 let leader: { agent: Agent; id: string; username: string };
 let manager: { agent: Agent; id: string; username: string };
+let director: { agent: Agent; id: string; username: string };
 let phoneCounter = 0;
 
 beforeAll(async () => {
@@ -26,6 +27,7 @@ beforeAll(async () => {
   otherNurse = await t.userWithRole('nurse');
   leader = await t.userWithRole('shift_leader');
   manager = await t.userWithRole('manager');
+  director = await t.userWithRole('medical_director');
 });
 afterAll(() => t.close());
 
@@ -148,6 +150,32 @@ describe('triggered reviews', () => {
     expect(added).toBeLessThanOrEqual(pairs.length * 2);
   });
 
+  it('a downgrade below the protocol recommendation, with its override reason, queues the task', async () => {
+    const protocol = (await nurse.agent.get('/api/protocols/fall')).body.protocol as { approvedVersion: number };
+    const task = await createTask(erc, { callbackPhone: newPhone(), taskCode: '745' });
+    await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    const called = await nurse.agent.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+    const assessed = await nurse.agent.put(`/api/tasks/${task.id}/assessment`).send({
+      version: called.body.task.version,
+      protocol: { id: 'fall', version: protocol.approvedVersion, answers: [{ questionId: 'long_lie', value: true, answeredAt: new Date().toISOString() }] },
+    });
+    expect(assessed.status, JSON.stringify(assessed.body)).toBe(200);
+    const closed = await nurse.agent.post(`/api/tasks/${task.id}/outcome`).send({
+      version: assessed.body.task.version,
+      type: 'phone_advice',
+      advice: 'self_care',
+      rationale: 'Fine after the fall',
+      override: { reason: 'carer_present_and_able', note: 'Daughter stays overnight' },
+      adviceGiven: { adviceId: 'self_care_112', version: protocol.approvedVersion, language: 'fi', understood: true },
+    });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    // The same protocol followed to its recommendation: nothing to trigger.
+    const followed = await closedTask(erc, nurse.agent, { callbackPhone: newPhone() }, UNIT_DISPATCH);
+    await scan();
+    expect((await reviewsOf(task.id))[0]!.reasons).toEqual(['downgrade_override']);
+    expect(await reviewsOf(followed.id)).toHaveLength(0);
+  });
+
   it('the scheduler finds triggered tasks by itself, paced by AUDIT_SCAN_MINUTES', async () => {
     await t.db.updateTable('audit_scan_state').set({ last_scan_at: null }).execute();
     const { first } = await adviceThenRecontact(30);
@@ -266,7 +294,7 @@ describe('reviewing', () => {
 
   it('a critical deviation notifies the medical director role at once, and lists it', async () => {
     const review = await queuedReview();
-    const socket = await connectedSocket(t.url, manager.username);
+    const socket = await connectedSocket(t.url, director.username);
     const told = new Promise<AuditCriticalEvent>((resolve) => socket.on('audit:critical', resolve));
     const claim = await leader.agent.post(`/api/audits/${review.id}/claim`);
     const form = { deviations: [{ section: 'protocol_red_flags', grade: 'critical', note: 'Chest pain not asked' }], feedback: '', recontactReason: 'illness_related' };
@@ -274,10 +302,11 @@ describe('reviewing', () => {
     expect(submitted.body.audit).toMatchObject({ compliance: 'non_compliant', critical: true });
     expect(await told).toMatchObject({ auditId: review.id });
     socket.close();
-    const list = await manager.agent.get('/api/audits/notifications');
+    const list = await director.agent.get('/api/audits/notifications');
     expect(list.status).toBe(200);
     expect(list.body.notifications[0]).toMatchObject({ auditId: review.id, nurse: { id: nurse.id }, deviations: [{ grade: 'critical', section: 'protocol_red_flags' }] });
     expect((await nurse.agent.get('/api/audits/notifications')).status).toBe(403);
+    expect((await manager.agent.get('/api/audits/notifications')).status).toBe(403);
   });
 });
 
@@ -306,7 +335,8 @@ describe('roles', () => {
     expect(ackOthers.status).toBe(404);
     // Managers and reviewers see every review.
     const all = (await manager.agent.get('/api/audits')).body;
-    expect(all.permissions).toEqual({ review: false, seeAll: true, notified: true });
+    expect(all.permissions).toEqual({ review: false, seeAll: true, notified: false });
+    expect((await director.agent.get('/api/audits')).body.permissions).toEqual({ review: true, seeAll: true, notified: true });
     expect(all.audits.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([mine!.id, theirs!.id]));
   });
 
@@ -362,6 +392,7 @@ describe('audit report', () => {
     expect(lines[1]).toMatch(new RegExp(`^${month};${reviews.length - 1};1;0;1;0;0;0;1;0;0;0;`));
 
     expect((await leader.agent.get('/api/reports/audit').query({ from: month, to: month })).status).toBe(403);
+    expect((await director.agent.get('/api/reports/audit').query({ from: month, to: month, groupBy: 'nurse' })).status).toBe(200);
     expect((await manager.agent.get('/api/reports/audit').query({ from: '2026-06', to: month })).status).toBe(422);
   });
 });

@@ -8,10 +8,10 @@ interface PageDef {
   roles: readonly Role[];
 }
 
-// Clinical audit: nurses see their own reviews; reviewers (shift leaders by default) and managers
-// see all (the server decides what each one gets). The dashboard is for managers.
-const AUDIT_READERS: readonly Role[] = ['nurse', 'shift_leader', 'manager'];
-const AUDIT_REPORT_READERS: readonly Role[] = ['manager'];
+// Clinical audit: nurses see their own reviews; reviewers, managers and the medical director see
+// all (the server decides what each one gets). The dashboard is for managers and the medical director.
+const AUDIT_READERS: readonly Role[] = ['nurse', 'shift_leader', 'manager', 'medical_director'];
+const AUDIT_REPORT_READERS: readonly Role[] = ['manager', 'medical_director'];
 
 /** Every page of the app and the roles that may see it. */
 export const PAGES: readonly PageDef[] = [

@@ -30,6 +30,18 @@ export function TaskAsItWas({ audit }: { audit: AuditDetail }) {
         <dt>{t('audits.review.notes')}</dt>
         <dd>{task.assessment?.notes ?? '–'}</dd>
       </dl>
+      {task.assessment?.protocol && (
+        <>
+          <h3>{t('audits.review.answers', { protocol: `${task.assessment.protocol.id} v${task.assessment.protocol.version}` })}</h3>
+          <ul data-testid="audit-answers">
+            {task.assessment.protocol.answers.map((a) => (
+              <li key={a.questionId}>
+                {formatDateTime(a.answeredAt, language, true)} · {a.questionId}: <strong>{String(a.value)}</strong>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h3>{t('audits.review.calls')}</h3>
       <ul>
         {task.callAttempts.map((c, i) => (
@@ -45,6 +57,12 @@ export function TaskAsItWas({ audit }: { audit: AuditDetail }) {
             {formatDateTime(o.recordedAt, language, true)} · <strong>{String(o.outcome.type)}</strong> · {o.recordedBy}
             {o.current ? ` (${t('audits.review.current')})` : ''}
             {o.amendmentReason ? ` · ${t('audits.review.amendedBecause', { reason: o.amendmentReason })}` : ''}
+            {o.decision && (
+              <div>
+                {t('audits.review.decision', { recommended: o.decision.recommended, chosen: o.decision.chosen ?? '–' })}
+                {o.decision.overrideReason ? ` · ${t('audits.review.override', { reason: o.decision.overrideReason })}` : ''}
+              </div>
+            )}
             <pre className="small audit-outcome-details">{JSON.stringify(o.outcome, null, 2)}</pre>
           </li>
         ))}
