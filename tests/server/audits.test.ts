@@ -36,12 +36,25 @@ const newPhone = () => `+35850${String(process.pid % 1000).padStart(3, '0')}${St
 const reviewsOf = (taskId: string) => t.db.selectFrom('audit_review').selectAll().where('task_id', '=', taskId).execute();
 const scan = (agent: Agent = leader.agent, body: object = {}) => agent.post('/api/audits/sampling').send(body);
 
+/**
+ * A task closed by that nurse, then moved back to `receivedAt`: live intake refuses a receivedAt
+ * more than 24 h old, and these tests need older ones. Call relink() once a test's tasks are in.
+ */
+async function closedAt(by: Agent, receivedAt: string, overrides: { callbackPhone: string }, outcome?: object) {
+  const task = await closedTask(erc, by, overrides, outcome);
+  await t.db.updateTable('task').set({ received_at: new Date(receivedAt) }).where('id', '=', task.id).execute();
+  return task;
+}
+/** Recomputes the re-contact links (task.next_contact_at) after tasks were moved back in time. */
+const relink = () => sql`select task_stats_rebuild()`.execute(t.db);
+
 /** Phone advice by `by`, then a new task from the same number `laterHours` after it, closed with `laterOutcome`. */
 async function adviceThenRecontact(laterHours: number, by: Agent = nurse.agent, laterOutcome: object | null = null) {
   const phone = newPhone();
-  const first = await closedTask(erc, by, { callbackPhone: phone, receivedAt: hoursAgo(80) });
-  const laterBody = { callbackPhone: phone, receivedAt: new Date(Date.now() - 80 * HOUR + laterHours * HOUR).toISOString() };
-  const later = laterOutcome ? await closedTask(erc, otherNurse.agent, laterBody, laterOutcome) : await closedTask(erc, otherNurse.agent, laterBody);
+  const start = Date.now() - 80 * HOUR;
+  const first = await closedAt(by, new Date(start).toISOString(), { callbackPhone: phone });
+  const later = await closedAt(otherNurse.agent, new Date(start + laterHours * HOUR).toISOString(), { callbackPhone: phone }, laterOutcome ?? undefined);
+  await relink();
   return { first, later };
 }
 
@@ -127,8 +140,9 @@ describe('triggered reviews', () => {
     const late = await adviceThenRecontact(73);
     const unitLate = await adviceThenRecontact(25, nurse.agent, UNIT_DISPATCH);
     const phone = newPhone();
-    const dispatched = await closedTask(erc, nurse.agent, { callbackPhone: phone, receivedAt: hoursAgo(30) }, UNIT_DISPATCH);
-    await closedTask(erc, otherNurse.agent, { callbackPhone: phone, receivedAt: hoursAgo(29) });
+    const dispatched = await closedAt(nurse.agent, hoursAgo(30), { callbackPhone: phone }, UNIT_DISPATCH);
+    await closedAt(otherNurse.agent, hoursAgo(29), { callbackPhone: phone });
+    await relink();
     await scan();
     expect(await reviewsOf(late.first.id)).toHaveLength(0);
     expect((await reviewsOf(unitLate.first.id))[0]!.reasons).toEqual(['recontact_72h']);
@@ -194,10 +208,10 @@ describe('monthly sample', () => {
   it('draws a finished month once, per nurse, reproducibly from the month and key; refuses a month not over', async () => {
     const month = '2026-03';
     const ids: Record<string, string[]> = { [nurse.id]: [], [otherNurse.id]: [] };
-    for (let i = 0; i < 5; i++) ids[nurse.id]!.push((await closedTask(erc, nurse.agent, { callbackPhone: newPhone(), receivedAt: `${month}-1${i}T08:00:00Z` })).id);
-    for (let i = 0; i < 2; i++) ids[otherNurse.id]!.push((await closedTask(erc, otherNurse.agent, { callbackPhone: newPhone(), receivedAt: `${month}-2${i}T08:00:00Z` })).id);
+    for (let i = 0; i < 5; i++) ids[nurse.id]!.push((await closedAt(nurse.agent, `${month}-1${i}T08:00:00Z`, { callbackPhone: newPhone() })).id);
+    for (let i = 0; i < 2; i++) ids[otherNurse.id]!.push((await closedAt(otherNurse.agent, `${month}-2${i}T08:00:00Z`, { callbackPhone: newPhone() })).id);
     // Not a candidate: received in April (Helsinki), though in March in UTC.
-    await closedTask(erc, nurse.agent, { callbackPhone: newPhone(), receivedAt: '2026-03-31T21:30:00Z' });
+    await closedAt(nurse.agent, '2026-03-31T21:30:00Z', { callbackPhone: newPhone() });
 
     const notOver = await scan(leader.agent, { month: '2999-01' });
     expect(notOver.status).toBe(422);
@@ -364,8 +378,9 @@ describe('audit report', () => {
   it('counts a month\'s reviews by compliance level against the bands, with deviations, re-contact causes, per nurse, and as CSV', async () => {
     const month = '2026-05';
     const phone = newPhone();
-    const first = await closedTask(erc, nurse.agent, { callbackPhone: phone, receivedAt: `${month}-10T08:00:00Z` });
-    await closedTask(erc, otherNurse.agent, { callbackPhone: phone, receivedAt: `${month}-11T08:00:00Z` });
+    const first = await closedAt(nurse.agent, `${month}-10T08:00:00Z`, { callbackPhone: phone });
+    await closedAt(otherNurse.agent, `${month}-11T08:00:00Z`, { callbackPhone: phone });
+    await relink();
     await scan(leader.agent, { month });
     const reviews = await t.db.selectFrom('audit_review').selectAll().where('month', '=', sql<Date>`'2026-05-01'::date`).execute();
     const target = reviews.find((r) => r.task_id === first.id)!;
