@@ -150,7 +150,9 @@ describe('triggered reviews', () => {
   });
 
   it('every trigger adds its task exactly once however many samplers run at once', async () => {
-    const pairs = await Promise.all(Array.from({ length: 4 }, (_, i) => adviceThenRecontact(10 + i, nurse.agent, UNIT_DISPATCH)));
+    // One held task per nurse: the pairs are made one after another; the samplers then race.
+    const pairs: Awaited<ReturnType<typeof adviceThenRecontact>>[] = [];
+    for (let i = 0; i < 4; i++) pairs.push(await adviceThenRecontact(10 + i, nurse.agent, UNIT_DISPATCH));
     const scans = await Promise.all(Array.from({ length: 6 }, () => scan()));
     expect(scans.map((s) => s.status)).toEqual([200, 200, 200, 200, 200, 200]);
     // The scheduler's scan on top, as another node's would be.

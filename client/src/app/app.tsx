@@ -89,7 +89,15 @@ const ADMIN_SECTIONS = { 'admin-users': 'users', 'admin-keys': 'keys', 'admin-au
 
 function PageView({ page, user }: { page: PageId; user: UserDto }) {
   const { t } = useTranslation();
-  usePageTitle(page === 'nurse' || page === 'live' || page === 'reports' || page === 'protocols' ? t(`nav.${page}`) : t(`admin.sections.${ADMIN_SECTIONS[page]}`));
+  usePageTitle(
+    page === 'nurse' || page === 'live' || page === 'reports' || page === 'protocols' || page === 'audits'
+      ? t(`nav.${page}`)
+      : page === 'audit-review'
+        ? t('audits.title')
+        : page === 'audit-report'
+          ? t('nav.auditReport')
+          : t(`admin.sections.${ADMIN_SECTIONS[page]}`),
+  );
   switch (page) {
     case 'nurse':
       return <NurseConsolePage user={user} />;
