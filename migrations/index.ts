@@ -7,6 +7,7 @@ import * as m20261123T170000 from './20261123T170000_monthly_reports.ts';
 import * as m20261123T180000 from './20261123T180000_dispatch_supersede.ts';
 import * as m20261201T010000 from './20261201T010000_protocols.ts';
 import * as m20261201T011300 from './20261201T011300_task_code_swedish_names.ts';
+import * as m20261201T020000 from './20261201T020000_clinical_audit.ts';
 import * as m20261201T110000 from './20261201T110000_referrals.ts';
 
 /**
@@ -22,5 +23,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261123T180000_dispatch_supersede': m20261123T180000,
   '20261201T010000_protocols': m20261201T010000,
   '20261201T011300_task_code_swedish_names': m20261201T011300,
+  '20261201T020000_clinical_audit': m20261201T020000,
   '20261201T110000_referrals': m20261201T110000,
 };

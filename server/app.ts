@@ -20,6 +20,9 @@ import { createReferralsService } from './referrals/referrals.service.ts';
 import { servicesRoutes } from './services/services.routes.ts';
 import { createServicesService } from './services/services.service.ts';
 import { auditRoutes } from './audit/audit.routes.ts';
+import { createAuditReportService } from './audits/audit-report.ts';
+import { auditsRoutes } from './audits/audits.routes.ts';
+import { auditRoles, createAuditsService } from './audits/audits.service.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { createAuthService, type AuthService } from './auth/auth.service.ts';
@@ -89,6 +92,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),
     ...statsRoutes(liveStats),
+    ...auditsRoutes(createAuditsService(db, config.audit, config.lifecycle, publisher), createAuditReportService(db), auditRoles(config.audit)),
   ];
   const openApi = buildOpenApi(
     [

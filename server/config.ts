@@ -1,8 +1,20 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { Role } from './contracts/common.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A comma list of roles, each one of `choices`, no repeats. */
+const roleList = <R extends Role>(choices: readonly [R, ...R[]]) =>
+  z
+    .string()
+    .transform((s) => [...new Set(s.split(',').map((r) => r.trim()))])
+    .pipe(z.array(z.enum(choices)).min(1));
+
+/** Who may review calls: shift leaders and/or the medical director. */
+export const AUDIT_REVIEWER_CHOICES = ['shift_leader', 'medical_director'] as const satisfies readonly Role[];
+/** Who is told at once about a critical deviation. */
+export const AUDIT_NOTIFY_CHOICES = ['medical_director', 'manager', 'shift_leader'] as const satisfies readonly Role[];
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -57,6 +69,13 @@ const EnvSchema = z.object({
   DEFAULT_HANDLING_MINUTES: z.coerce.number().gt(0).max(240).default(15),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: int(1, 65535).optional(),
+  AUDIT_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.02),
+  AUDIT_SAMPLE_MINIMUM: int(0, 1000).default(3),
+  AUDIT_SAMPLE_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  AUDIT_REVIEWER_ROLES: roleList(AUDIT_REVIEWER_CHOICES).default(['shift_leader', 'medical_director']),
+  AUDIT_NOTIFY_ROLES: roleList(AUDIT_NOTIFY_CHOICES).default(['medical_director']),
+  AUDIT_SCAN_MINUTES: int(1, 24 * 60).default(10),
+  AUDIT_LOOKBACK_DAYS: int(7, 400).default(62),
 });
 
 export interface Config {
@@ -78,6 +97,7 @@ export interface Config {
   readonly lifecycle: LifecycleConfig;
   readonly scheduler: { readonly enabled: boolean; readonly intervalMs: number };
   readonly reports: ReportsConfig;
+  readonly audit: AuditConfig;
   readonly liveStats: {
     /** At most one stats:update per this many ms per node, however many events arrive. */
     readonly minIntervalMs: number;
@@ -105,6 +125,23 @@ export interface ReportsConfig {
    * and kept in the database. Changing it breaks matching across the change (up to 72 h of pairs).
    */
   readonly phoneHashKey: string | undefined;
+}
+
+export interface AuditConfig {
+  /** Share of a nurse's closed tasks in a month drawn for review... */
+  readonly sampleRate: number;
+  /** ...but at least this many (or all she has, if fewer). */
+  readonly sampleMinimum: number;
+  /** Key of the seeded draw (with the month); unset: one generated once and kept in the database. */
+  readonly sampleKey: string | undefined;
+  /** Roles that review calls. */
+  readonly reviewerRoles: readonly Role[];
+  /** Roles told at once (live and in a list) when a review finds a critical deviation. */
+  readonly notifyRoles: readonly Role[];
+  /** The scheduler looks for triggered reviews at most this often. */
+  readonly scanMinutes: number;
+  /** Triggers look at tasks received within this many days. */
+  readonly lookbackDays: number;
 }
 
 export interface LifecycleConfig {
@@ -189,6 +226,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }),
     scheduler: Object.freeze({ enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS }),
     reports: Object.freeze({ minGroupSize: e.REPORT_MIN_GROUP_SIZE, phoneHashKey: e.PHONE_HASH_KEY }),
+    audit: Object.freeze({
+      sampleRate: e.AUDIT_SAMPLE_RATE,
+      sampleMinimum: e.AUDIT_SAMPLE_MINIMUM,
+      sampleKey: e.AUDIT_SAMPLE_KEY,
+      reviewerRoles: Object.freeze(e.AUDIT_REVIEWER_ROLES),
+      notifyRoles: Object.freeze(e.AUDIT_NOTIFY_ROLES),
+      scanMinutes: e.AUDIT_SCAN_MINUTES,
+      lookbackDays: e.AUDIT_LOOKBACK_DAYS,
+    }),
     liveStats: Object.freeze({
       minIntervalMs: e.STATS_MIN_INTERVAL_MS,
       pollMs: e.STATS_POLL_MS,

@@ -24,7 +24,13 @@ Without --password a password is generated and printed once.`;
 
 // The CLI runs outside the web server: sessions it ends are removed from the database, and any open
 // socket notices at its next request. There is no socket server here to tell at once.
-const OFFLINE: Publisher = { sessionsEnded: () => undefined, userChanged: () => undefined, taskChanged: () => undefined };
+const OFFLINE: Publisher = {
+  sessionsEnded: () => undefined,
+  userChanged: () => undefined,
+  taskChanged: () => undefined,
+  auditChanged: () => undefined,
+  auditCritical: () => undefined,
+};
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -65,6 +65,62 @@ export interface AuditLog {
   target_type: string | null;
 }
 
+export interface AuditNotification {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  review_id: string;
+  submission_id: string;
+}
+
+export interface AuditReview {
+  acknowledged_at: Timestamp | null;
+  acknowledged_submission_id: string | null;
+  claimed_at: Timestamp | null;
+  compliance: string | null;
+  created_at: Generated<Timestamp>;
+  critical: Generated<boolean>;
+  current_submission_id: string | null;
+  draft: Json | null;
+  id: Generated<string>;
+  month: Timestamp;
+  nurse_id: string;
+  reasons: string[];
+  recontact_reason: string | null;
+  reviewer_id: string | null;
+  state: Generated<string>;
+  submitted_at: Timestamp | null;
+  task_id: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface AuditSampleRun {
+  drawn_at: Generated<Timestamp>;
+  drawn_by: string;
+  minimum: number;
+  month: Timestamp;
+  rate: number;
+  tasks: Generated<number>;
+}
+
+export interface AuditScanState {
+  id: Generated<boolean>;
+  last_scan_at: Timestamp | null;
+}
+
+export interface AuditSubmission {
+  amendment_reason: string | null;
+  amends_id: string | null;
+  compliance: string;
+  critical: boolean;
+  form: Json;
+  id: Generated<string>;
+  review_id: string;
+  submitted_at: Generated<Timestamp>;
+  submitted_by_id: string;
+  submitted_by_name: string;
+}
+
 export interface DispatchRequest {
   acknowledged_at: Timestamp | null;
   acknowledged_by: string | null;
@@ -357,6 +413,11 @@ export interface DB {
   app_user: AppUser;
   area: Area;
   audit_log: AuditLog;
+  audit_notification: AuditNotification;
+  audit_review: AuditReview;
+  audit_sample_run: AuditSampleRun;
+  audit_scan_state: AuditScanState;
+  audit_submission: AuditSubmission;
   dispatch_request: DispatchRequest;
   disposition: Disposition;
   event_counter: EventCounter;

@@ -5,7 +5,8 @@ import type { Role } from '../contracts/common.ts';
 import type { Db } from '../db/create-db.ts';
 import { validationError } from '../http/errors.ts';
 import { csvDocument, numberCell, textCell } from '../reports/report-csv.ts';
-import { firstDay, monthIndex, monthName } from '../reports/reports.service.ts';
+import { firstDay } from '../reports/reports.service.ts';
+import { monthIndex, monthName } from '../time/helsinki.ts';
 import { protocolDecisionCounts, type DecisionCountRow } from './protocol-report.repository.ts';
 import { listTaskCodes } from './protocols.repository.ts';
 

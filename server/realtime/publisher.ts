@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contracts/realtime.ts';
+import type { Role } from '../contracts/common.ts';
+import type { AuditChangedEvent, AuditCriticalEvent, ClientToServerEvents, ServerToClientEvents } from '../contracts/realtime.ts';
 import { AUDIENCE_ROLES } from '../events/audience.ts';
 import type { PublishedTaskEvent } from '../events/task-change.ts';
 
@@ -22,6 +23,10 @@ export interface Publisher {
   userChanged(userId: string): void;
   /** Committed task changes, in seq order, each to the roles its audience admits. */
   taskChanged(events: readonly PublishedTaskEvent[]): void;
+  /** Committed review changes, each to those roles and users. */
+  auditChanged(events: readonly { event: AuditChangedEvent; roles: readonly Role[]; userIds: readonly string[] }[]): void;
+  /** A committed review with a critical deviation, to those roles. */
+  auditCritical(event: AuditCriticalEvent, roles: readonly Role[]): void;
 }
 
 
@@ -56,6 +61,14 @@ export function createPublisher(io: RealtimeServer, afterTaskChange: () => void 
         io.to(AUDIENCE_ROLES[audience].map(rooms.role)).emit('task:changed', event);
       }
       if (events.length > 0) afterTaskChange();
+    },
+    auditChanged(events) {
+      for (const { event, roles, userIds } of events) {
+        io.to([...roles.map(rooms.role), ...userIds.map(rooms.user)]).emit('audit:changed', event);
+      }
+    },
+    auditCritical(event, roles) {
+      io.to(roles.map(rooms.role)).emit('audit:critical', event);
     },
   };
 }

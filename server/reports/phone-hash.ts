@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Executor } from '../audit/audit.repository.ts';
 import type { Db } from '../db/create-db.ts';
 import type { Logger } from '../logger.ts';
 
@@ -15,14 +16,17 @@ export interface PhoneHasher {
   keyed(): Promise<HashPhone>;
 }
 
-/** The stored key, created once: of nodes starting at once, the first insert wins and all read it. */
-async function storedKey(db: Db): Promise<string> {
+/**
+ * A secret generated once and kept in the database (`app_secret`): of nodes starting at once, the
+ * first insert wins and all read it.
+ */
+export async function storedSecret(db: Executor, name: string): Promise<string> {
   await db
     .insertInto('app_secret')
-    .values({ name: KEY_NAME, value: randomBytes(32).toString('base64url') })
+    .values({ name, value: randomBytes(32).toString('base64url') })
     .onConflict((oc) => oc.column('name').doNothing())
     .execute();
-  const row = await db.selectFrom('app_secret').select('value').where('name', '=', KEY_NAME).executeTakeFirstOrThrow();
+  const row = await db.selectFrom('app_secret').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
 }
 
@@ -34,7 +38,7 @@ async function storedKey(db: Db): Promise<string> {
 export function createPhoneHasher(db: Db, configuredKey: string | undefined): PhoneHasher {
   let pending: Promise<HashPhone> | undefined;
   const load = async (): Promise<HashPhone> => {
-    const key = configuredKey ?? (await storedKey(db));
+    const key = configuredKey ?? (await storedSecret(db, KEY_NAME));
     return (phone) => createHmac('sha256', key).update(phone).digest('hex');
   };
   return {

@@ -14,16 +14,9 @@ import { DISPATCH_REASONS, REDIRECT_TARGETS, UNIT_LEVELS } from '../contracts/ta
 import type { Db } from '../db/create-db.ts';
 import { validationError } from '../http/errors.ts';
 import { isAvoidedDispatch, REFERRAL_CLASSES, type ReferralClass } from '../tasks/avoided-dispatch.ts';
+import { monthIndex, monthName } from '../time/helsinki.ts';
 import * as repo from './reports.repository.ts';
 
-/** Months as a running index (year * 12 + month - 1), so ranges and "a year earlier" are arithmetic. */
-export function monthIndex(yearMonth: string): number {
-  const [year, month] = yearMonth.split('-').map(Number) as [number, number];
-  return year * 12 + month - 1;
-}
-export function monthName(index: number): string {
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 export const firstDay = (index: number) => `${monthName(index)}-01`;
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;

@@ -11,6 +11,8 @@ import { returnTasksOfEndedSessions } from './session-end.ts';
 import { rejectReferral } from '../referrals/referral-lifecycle.ts';
 import { listTimedOut, lockReferral } from '../referrals/referrals.repository.ts';
 import { findTaskHead, lockTask } from './tasks.repository.ts';
+import { takeScanTurn } from '../audits/audits.repository.ts';
+import { auditRoles, monthDueForSample, publishQueued, runSampling } from '../audits/audits.service.ts';
 
 type Trx = Transaction<Database>;
 
@@ -130,6 +132,7 @@ export interface TickResult {
   unacknowledgedDispatches: number;
   referralsUnanswered: number;
   idleSessionsEnded: number;
+  auditReviewsQueued: number;
 }
 
 type Rule = (trx: Trx, changes: ChangeRecorder) => Promise<number>;
@@ -152,7 +155,7 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
     ['unacknowledgedDispatches', (trx, changes) => flagUnacknowledgedDispatches(trx, changes, config)],
     ['referralsUnanswered', (trx, changes) => returnUnansweredReferrals(trx, changes, config)],
   ];
-  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, idleSessionsEnded: 0 };
+  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, idleSessionsEnded: 0, auditReviewsQueued: 0 };
   for (const [index, [name, rule]] of rules.entries()) {
     const start = performance.now();
     let held = false;
@@ -177,7 +180,25 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
   publisher.sessionsEnded(idle, 'idle');
   result.idleSessionsEnded = idle.length;
   observe('idleSessionsEnded', (performance.now() - start) / 1000, held);
+  const auditStart = performance.now();
+  const audit = await scanForAudits(db, publisher, fullConfig, rules.length + 1);
+  result.auditReviewsQueued = audit.queued;
+  observe('auditReviewsQueued', (performance.now() - auditStart) / 1000, audit.ran);
   return result;
+}
+
+/**
+ * Every AUDIT_SCAN_MINUTES (paced in the database, so across nodes): the review triggers, and the
+ * random sample of the month that has ended (once per month). Under its own lock, like the rules.
+ */
+async function scanForAudits(db: Db, publisher: Publisher, config: Config, lock: number): Promise<{ queued: number; ran: boolean }> {
+  const run = await db.transaction().execute(async (trx) => {
+    if (!(await tryLock(trx, lock)) || !(await takeScanTurn(trx, config.audit.scanMinutes))) return undefined;
+    return runSampling(trx, SYSTEM, NO_REQUEST, config.audit, monthDueForSample(new Date()));
+  });
+  if (!run) return { queued: 0, ran: false };
+  publishQueued(publisher, auditRoles(config.audit).seeAll, run);
+  return { queued: run.triggered.length + (run.sampled?.length ?? 0), ran: true };
 }
 
 async function tryLock(trx: Trx, rule: number): Promise<boolean> {
@@ -191,7 +212,7 @@ export function startScheduler(db: Db, publisher: Publisher, config: Config, log
   const tick = async () => {
     try {
       const result = await runSchedulerTick(db, publisher, config, observe);
-      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.referralsUnanswered + result.idleSessionsEnded;
+      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.referralsUnanswered + result.idleSessionsEnded + result.auditReviewsQueued;
       if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');

@@ -13,18 +13,15 @@ import type {
 import type { Database, Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import { audiencesFor } from '../events/audience.ts';
-import { listTaskEvents } from '../events/events.repository.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { RecommendationDto } from '../contracts/protocols.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
 import { recordOutcome } from './close-task.ts';
-import { listDispatchRequestsForTask } from './dispatch.repository.ts';
-import { toDispatchRequestDto } from './dispatch-dto.ts';
 import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
-import { isStale, loadTaskSummary, parseAssessment, toTaskEventDto, toTaskSummary } from './task-dto.ts';
+import { isStale, loadTaskSummary, parseAssessment, toTaskSummary } from './task-dto.ts';
+import { loadTaskDetail } from './task-detail.ts';
 import * as repo from './tasks.repository.ts';
 
 const OPEN_STATES: readonly TaskState[] = ['queued', 'in_assessment', 'callback_pending'];
@@ -107,49 +104,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Everything about a task, patient data included: every read leaves an audit row. */
     async detail(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskDetail> {
-      const row = await repo.findTaskSummary(db, id);
-      if (!row) throw notFound('Task');
-      const [attempts, outcomes, dispatches, events] = await Promise.all([
-        repo.listCallAttempts(db, id),
-        repo.listOutcomes(db, id),
-        listDispatchRequestsForTask(db, id),
-        listTaskEvents(db, id, audiencesFor(actor.role)),
-      ]);
+      const task = await loadTaskDetail(db, id, audiencesFor(actor.role), config);
+      if (!task) throw notFound('Task');
       await insertAudit(db, actor, ctx, { action: 'task.read', targetType: 'task', targetId: id });
-      // Events keep the account name that acted; people read display names (integrations by their key's name).
-      const names = await repo.displayNames(db, [...new Set(events.map((e) => e.actor_name))]);
-      const actorLabel = (name: string) => names.get(name) ?? name.replace(/^integration:/, '');
-      return {
-        ...toTaskSummary(row, config),
-        address: row.address,
-        callbackPhone: row.callback_phone,
-        assessment: parseAssessment(row.assessment),
-        recommendation: row.recommendation === null ? null : RecommendationDto.parse(row.recommendation),
-        callAttempts: attempts.map((a) => ({ result: a.result as CallResult, at: a.attempted_at.toISOString(), by: a.display_name })),
-        outcomes: outcomes.map((o) => ({
-          id: o.id,
-          outcome: o.details as Record<string, unknown>,
-          recordedBy: o.recorded_by_name,
-          recordedAt: o.recorded_at.toISOString(),
-          amendsId: o.amends_id,
-          amendmentReason: o.amendment_reason,
-          current: o.id === row.current_outcome_id,
-          decision:
-            o.protocol_id !== null && o.protocol_version !== null && o.recommended_disposition !== null
-              ? {
-                  protocolId: o.protocol_id,
-                  protocolVersion: o.protocol_version,
-                  recommended: o.recommended_disposition,
-                  chosen: o.chosen_disposition,
-                  overrideReason: o.override_reason,
-                  adviceId: o.advice_id,
-                  adviceLanguage: o.advice_language,
-                }
-              : null,
-        })),
-        dispatchRequests: dispatches.map((d) => toDispatchRequestDto(d, config)),
-        events: events.map((e) => ({ ...toTaskEventDto(e), actor: actorLabel(e.actor_name) })),
-      };
+      return task;
     },
 
     /**

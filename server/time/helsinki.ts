@@ -34,3 +34,18 @@ export function helsinkiMidnight(d: Date): Date {
   }
   throw new Error(`No Helsinki midnight found for ${d.toISOString()}`);
 }
+
+/** 'YYYY-MM' of the instant in Helsinki. */
+export function helsinkiMonth(d: Date): string {
+  return helsinkiDate(d).slice(0, 7);
+}
+
+/** Months ('YYYY-MM') as a running index (year * 12 + month - 1), so ranges and "a year earlier" are arithmetic. */
+export function monthIndex(yearMonth: string): number {
+  const [year, month] = yearMonth.split('-').map(Number) as [number, number];
+  return year * 12 + month - 1;
+}
+
+export function monthName(index: number): string {
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}

@@ -162,14 +162,16 @@ describe('client shell in Chromium', () => {
     expect(me).toBe(401);
   });
 
-  it('logs the nurse in: only the Nurse console is in the menu', async () => {
+  it('logs the nurse in: the Nurse console and her audit reviews are in the menu', async () => {
     await logIn(NURSE.username, NURSE.password);
     await expectText(page.getByTestId('nav-nurse'), 'Hoitajan konsoli');
     await expectPath('/nurse');
     expect(await page.getByTestId('nav-live').count()).toBe(0);
     expect(await page.getByTestId('nav-reports').count()).toBe(0);
     expect(await page.getByTestId('nav-admin').count()).toBe(0);
-    expect(await page.getByRole('navigation', { name: 'Päävalikko' }).getByRole('link').count()).toBe(1);
+    expect(await page.getByTestId('nav-auditReport').count()).toBe(0);
+    await expectText(page.getByTestId('nav-audits'), 'Auditointi');
+    expect(await page.getByRole('navigation', { name: 'Päävalikko' }).getByRole('link').count()).toBe(2);
     await expectText(page.getByRole('heading', { level: 1 }), 'Hoitajan konsoli');
     await expectText(page.locator('.header-user-name'), NURSE.displayName);
     await expectText(page.locator('.header-user-role'), 'Hoitaja');

@@ -66,3 +66,17 @@ export async function freeHands(agent: Agent, userId: string): Promise<void> {
     if (res.status !== 200) throw new Error(`release failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
 }
+
+export const PHONE_ADVICE = { type: 'phone_advice', advice: 'self_care', rationale: 'Stable, safety-netted' } as const;
+export const UNIT_DISPATCH = { type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'clinical_need' } as const;
+
+/** A task taken in by the ERC and closed by that nurse (claim, answered call, outcome). */
+export async function closedTask(erc: ErcClient, nurse: request.Agent, overrides: Partial<IntakeBody> = {}, outcome: object = PHONE_ADVICE) {
+  const task = await createTask(erc, overrides);
+  const claimed = await nurse.post(`/api/tasks/${task.id}/claim`);
+  if (claimed.status !== 200) throw new Error(`claim failed: ${claimed.status} ${JSON.stringify(claimed.body)}`);
+  const called = await nurse.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+  const closed = await nurse.post(`/api/tasks/${task.id}/outcome`).send({ ...outcome, version: called.body.task.version });
+  if (closed.status !== 200) throw new Error(`outcome failed: ${closed.status} ${JSON.stringify(closed.body)}`);
+  return closed.body.task as { id: string; ercTaskId: string; version: number; state: string };
+}

@@ -67,6 +67,36 @@ describe.runIf(onPostgres())('several nodes on one database', () => {
     expect(new Set(escalated.map((e) => e.task_id)).size).toBe(10);
   });
 
+  it('every triggered review is queued exactly once while both nodes sample at the same moment', async () => {
+    const [a, b] = nodes as [NodeProcess, NodeProcess];
+    const nurse = await loginCookie(a.url, 'nurse');
+    const leaders = [await loginCookie(a.url, 'leader'), await loginCookie(b.url, 'leader')];
+    const advised: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const phone = `+35850999${String(i).padStart(4, '0')}`;
+      const first = await request(a.url).post('/api/intake/tasks').set('Authorization', `Bearer ${key}`)
+        .send(intakeBody({ callbackPhone: phone, receivedAt: new Date(Date.now() - 30 * 60_000).toISOString() }));
+      const id = first.body.task.id as string;
+      await request(a.url).post(`/api/tasks/${id}/claim`).set('Cookie', nurse);
+      const called = await request(a.url).post(`/api/tasks/${id}/call-attempts`).set('Cookie', nurse).send({ result: 'answered' });
+      const closed = await request(a.url).post(`/api/tasks/${id}/outcome`).set('Cookie', nurse)
+        .send({ type: 'phone_advice', advice: 'self_care', rationale: 'stable', version: called.body.task.version });
+      expect(closed.status).toBe(200);
+      expect((await request(b.url).post('/api/intake/tasks').set('Authorization', `Bearer ${key}`).send(intakeBody({ callbackPhone: phone }))).status).toBe(201);
+      advised.push(id);
+    }
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => request(nodes[i % 2]!.url).post('/api/audits/sampling').set('Cookie', leaders[i % 2]!).send({})),
+    );
+    expect(runs.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const rows = await handle.db.selectFrom('audit_review').select(['task_id', 'reasons']).where('task_id', 'in', advised).execute();
+    expect(rows).toHaveLength(advised.length);
+    expect(rows.every((r) => r.reasons.length === 1 && r.reasons[0] === 'recontact_72h')).toBe(true);
+    const queued = await handle.db.selectFrom('audit_log').select(sql<number>`count(*)::int`.as('n'))
+      .where('action', '=', 'audit.queue').where(sql<boolean>`details->>'taskId' in (${sql.join(advised)})`).executeTakeFirstOrThrow();
+    expect(queued.n).toBe(advised.length);
+  });
+
   it('killing node A leaves node B serving', async () => {
     const [a, b] = nodes as [NodeProcess, NodeProcess];
     await a.stop('SIGKILL');

@@ -78,6 +78,16 @@ const MATRIX: Record<string, Who[]> = {
   'POST /api/protocols/{id}/versions/{version}/retire': ['medical_director'],
   'POST /api/import/tasks': ADMIN,
   'GET /api/stats/live': CLINICAL,
+  // Clinical audit with the default AUDIT_REVIEWER_ROLES (shift_leader, medical_director) and AUDIT_NOTIFY_ROLES (medical_director).
+  'GET /api/audits': [...CLINICAL, 'manager', 'medical_director'],
+  'GET /api/audits/notifications': ['medical_director'],
+  'POST /api/audits/sampling': ['shift_leader', 'medical_director'],
+  'GET /api/audits/{id}': [...CLINICAL, 'manager', 'medical_director'],
+  'POST /api/audits/{id}/claim': ['shift_leader', 'medical_director'],
+  'PUT /api/audits/{id}': ['shift_leader', 'medical_director'],
+  'POST /api/audits/{id}/submit': ['shift_leader', 'medical_director'],
+  'POST /api/audits/{id}/acknowledge': [...CLINICAL, 'manager', 'medical_director'],
+  'GET /api/reports/audit': ['manager', 'medical_director'],
 };
 
 const SAMPLE_PARAMS: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', code: '799', ercTaskId: 'ERC-NOPE', version: '1' };

@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { AdminPage } from '../features/admin/components/admin-page.tsx';
+import { AuditReportPage } from '../features/audits/components/audit-report-page.tsx';
+import { AuditsPage } from '../features/audits/components/audits-page.tsx';
+import { ReviewPage } from '../features/audits/components/review-page.tsx';
 import { LoginPage } from '../features/auth/components/login-page.tsx';
 import { LiveLoadPage } from '../features/live-load/components/live-load-page.tsx';
 import { NurseConsolePage } from '../features/nurse-console/components/nurse-console-page.tsx';
@@ -86,7 +89,15 @@ const ADMIN_SECTIONS = { 'admin-users': 'users', 'admin-keys': 'keys', 'admin-au
 
 function PageView({ page, user }: { page: PageId; user: UserDto }) {
   const { t } = useTranslation();
-  usePageTitle(page === 'nurse' || page === 'live' || page === 'reports' || page === 'protocols' ? t(`nav.${page}`) : t(`admin.sections.${ADMIN_SECTIONS[page]}`));
+  usePageTitle(
+    page === 'nurse' || page === 'live' || page === 'reports' || page === 'protocols' || page === 'audits'
+      ? t(`nav.${page}`)
+      : page === 'audit-review'
+        ? t('audits.title')
+        : page === 'audit-report'
+          ? t('nav.auditReport')
+          : t(`admin.sections.${ADMIN_SECTIONS[page]}`),
+  );
   switch (page) {
     case 'nurse':
       return <NurseConsolePage user={user} />;
@@ -96,6 +107,12 @@ function PageView({ page, user }: { page: PageId; user: UserDto }) {
       return <ReportsPage />;
     case 'protocols':
       return <ProtocolsPage user={user} />;
+    case 'audits':
+      return <AuditsPage />;
+    case 'audit-review':
+      return <ReviewPage user={user} />;
+    case 'audit-report':
+      return <AuditReportPage />;
     case 'admin-users':
       return <AdminPage section="users" currentUserId={user.id} />;
     case 'admin-keys':

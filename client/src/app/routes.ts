@@ -1,6 +1,6 @@
 import type { Role } from '../../../server/contracts/common.ts';
 
-export type PageId = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin-users' | 'admin-keys' | 'admin-audit' | 'admin-reference' | 'admin-services';
+export type PageId = 'nurse' | 'live' | 'reports' | 'protocols' | 'audits' | 'audit-review' | 'audit-report' | 'admin-users' | 'admin-keys' | 'admin-audit' | 'admin-reference' | 'admin-services';
 
 interface PageDef {
   id: PageId;
@@ -8,12 +8,20 @@ interface PageDef {
   roles: readonly Role[];
 }
 
+// Clinical audit: nurses see their own reviews; reviewers, managers and the medical director see
+// all (the server decides what each one gets). The dashboard is for managers and the medical director.
+const AUDIT_READERS: readonly Role[] = ['nurse', 'shift_leader', 'manager', 'medical_director'];
+const AUDIT_REPORT_READERS: readonly Role[] = ['manager', 'medical_director'];
+
 /** Every page of the app and the roles that may see it. */
 export const PAGES: readonly PageDef[] = [
   { id: 'nurse', path: '/nurse', roles: ['nurse', 'shift_leader'] },
   { id: 'live', path: '/live', roles: ['shift_leader'] },
   { id: 'reports', path: '/reports', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] },
   { id: 'protocols', path: '/protocols', roles: ['admin', 'medical_director'] },
+  { id: 'audits', path: '/audits', roles: AUDIT_READERS },
+  { id: 'audit-review', path: '/audits/review', roles: AUDIT_READERS },
+  { id: 'audit-report', path: '/audits/report', roles: AUDIT_REPORT_READERS },
   { id: 'admin-users', path: '/admin/users', roles: ['admin'] },
   { id: 'admin-keys', path: '/admin/keys', roles: ['admin'] },
   { id: 'admin-audit', path: '/admin/audit', roles: ['admin'] },
@@ -21,7 +29,7 @@ export const PAGES: readonly PageDef[] = [
   { id: 'admin-services', path: '/admin/services', roles: ['admin'] },
 ];
 
-export type NavKey = 'nurse' | 'live' | 'reports' | 'protocols' | 'admin';
+export type NavKey = 'nurse' | 'live' | 'reports' | 'protocols' | 'audits' | 'auditReport' | 'admin';
 
 interface NavItem {
   key: NavKey;
@@ -37,6 +45,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'live', to: '/live', roles: ['shift_leader'] },
   { key: 'reports', to: '/reports', roles: ['manager', 'shift_leader', 'admin', 'medical_director'] },
   { key: 'protocols', to: '/protocols', roles: ['admin', 'medical_director'] },
+  { key: 'audits', to: '/audits', roles: AUDIT_READERS },
+  { key: 'auditReport', to: '/audits/report', roles: AUDIT_REPORT_READERS },
   { key: 'admin', to: '/admin/users', activePrefix: '/admin', roles: ['admin'] },
 ];
 

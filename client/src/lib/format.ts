@@ -75,3 +75,9 @@ export function helsinkiLocalToIso(local: string): string | null {
   const instant = candidates.length > 0 ? Math.min(...candidates) : wall - before * 60_000;
   return new Date(instant).toISOString();
 }
+
+/** A share 0..1 as a percentage in the reader's language; '–' for none. */
+export function formatShare(value: number | null, language: Language): string {
+  if (value === null) return '–';
+  return value.toLocaleString(LOCALES[language], { style: 'percent', maximumFractionDigits: 1 });
+}

@@ -31,3 +31,13 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 export function usePathname(): string {
   return useSyncExternalStore(subscribe, currentPath);
 }
+
+function currentSearch(): string {
+  return window.location.search;
+}
+
+/** One query parameter of the current URL (null when absent); re-renders when it changes. */
+export function useSearchParam(name: string): string | null {
+  const search = useSyncExternalStore(subscribe, currentSearch);
+  return new URLSearchParams(search).get(name);
+}

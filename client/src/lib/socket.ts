@@ -1,6 +1,13 @@
 import { useSyncExternalStore } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, SessionEndedEvent, TaskChangedEvent } from '../../../server/contracts/realtime.ts';
+import type {
+  AuditChangedEvent,
+  AuditCriticalEvent,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SessionEndedEvent,
+  TaskChangedEvent,
+} from '../../../server/contracts/realtime.ts';
 import type { LiveStats, NurseLiveStats } from '../../../server/contracts/stats.ts';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected';
@@ -27,6 +34,8 @@ const listeners = new Set<() => void>();
 const taskChangedListeners = new Set<(event: TaskChangedEvent) => void>();
 const connectedListeners = new Set<() => void>();
 const statsListeners = new Set<(stats: LiveStats | NurseLiveStats) => void>();
+const auditChangedListeners = new Set<(event: AuditChangedEvent) => void>();
+const auditCriticalListeners = new Set<(event: AuditCriticalEvent) => void>();
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -54,6 +63,12 @@ export function connectRealtime(handlers: RealtimeHandlers): void {
   });
   s.on('stats:update', (stats) => {
     for (const listener of statsListeners) listener(stats);
+  });
+  s.on('audit:changed', (event) => {
+    for (const listener of auditChangedListeners) listener(event);
+  });
+  s.on('audit:critical', (event) => {
+    for (const listener of auditCriticalListeners) listener(event);
   });
   s.io.on('reconnect_attempt', () => setState('connecting'));
   s.on('disconnect', (reason) => {
@@ -135,6 +150,18 @@ export function subscribeTaskChanged(listener: (event: TaskChangedEvent) => void
 export function subscribeStats(listener: (stats: LiveStats | NurseLiveStats) => void): () => void {
   statsListeners.add(listener);
   return () => statsListeners.delete(listener);
+}
+
+/** Calls `listener` with every audit:changed (reviews this user may see); returns the unsubscribe. */
+export function subscribeAuditChanged(listener: (event: AuditChangedEvent) => void): () => void {
+  auditChangedListeners.add(listener);
+  return () => auditChangedListeners.delete(listener);
+}
+
+/** Calls `listener` with every audit:critical (a review found a critical deviation); returns the unsubscribe. */
+export function subscribeAuditCritical(listener: (event: AuditCriticalEvent) => void): () => void {
+  auditCriticalListeners.add(listener);
+  return () => auditCriticalListeners.delete(listener);
 }
 
 /** Calls `listener` after every (re)connect, when events may have been missed; returns the unsubscribe. */

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { MonthlyReport, ReportCounts } from '../../../../../server/contracts/reports.ts';
 import { DISPATCH_REASONS, REDIRECT_TARGETS, UNIT_LEVELS } from '../../../../../server/contracts/tasks.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
-import { formatCount, formatMinutes, formatMonth, formatShare } from './report-values.ts';
+import { formatShare } from '../../../lib/format.ts';
+import { formatCount, formatMinutes, formatMonth } from './report-values.ts';
 
 /** The cells of one row: the same for a month, a group and the year before. */
 function Cells({ c }: { c: ReportCounts }) {

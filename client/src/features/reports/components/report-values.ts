@@ -13,10 +13,6 @@ export function countValue(value: SuppressibleCount): number {
   return typeof value === 'number' ? value : 0;
 }
 
-export function formatShare(value: number | null, language: Language): string {
-  if (value === null) return '–';
-  return value.toLocaleString(LOCALES[language], { style: 'percent', maximumFractionDigits: 1 });
-}
 
 export function formatMinutes(value: number | null, language: Language): string {
   return value === null ? '–' : value.toLocaleString(LOCALES[language], { maximumFractionDigits: 1 });

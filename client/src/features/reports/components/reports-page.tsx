@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REPORT_GROUP_BY, type ReportGroupBy } from '../../../../../server/contracts/reports.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { ProtocolReportSection } from '../../protocols/components/protocol-report-section.tsx';
+import { MonthRangeFields, useFilterForm } from '../../../lib/filter-form.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { csvHref, fetchMonthlyReport, type ReportFilters } from '../api/reports-api.ts';
 import { OutcomeChart } from './outcome-chart.tsx';
@@ -27,15 +27,8 @@ function isGroupBy(value: string): value is ReportGroupBy {
 /** Monthly figures for managers: outcomes, avoided unit dispatches and their re-contacts. Aggregates only. */
 export function ReportsPage() {
   const { t } = useTranslation();
-  const [form, setForm] = useState<ReportFilters>(defaultFilters);
-  const [applied, setApplied] = useState<ReportFilters>(form);
+  const { form, setForm, applied, apply } = useFilterForm<ReportFilters>(defaultFilters);
   const report = useLoad((signal) => fetchMonthlyReport(applied, signal), JSON.stringify(applied));
-
-  function apply(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (JSON.stringify(form) === JSON.stringify(applied)) report.reload();
-    else setApplied(form);
-  }
 
   return (
     <section className="page" aria-labelledby="page-title">
@@ -43,16 +36,9 @@ export function ReportsPage() {
         {t('reports.title')}
       </h1>
       <p className="lead">{t('reports.description')}</p>
-      <form className="card" onSubmit={apply} aria-label={t('reports.filters')}>
+      <form className="card" onSubmit={(e) => apply(e, report.reload)} aria-label={t('reports.filters')}>
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="report-from">{t('reports.from')}</label>
-            <input id="report-from" type="month" required value={form.from} max={form.to} onChange={(e) => setForm((f) => ({ ...f, from: e.target.value }))} />
-          </div>
-          <div className="field">
-            <label htmlFor="report-to">{t('reports.to')}</label>
-            <input id="report-to" type="month" required value={form.to} min={form.from} onChange={(e) => setForm((f) => ({ ...f, to: e.target.value }))} />
-          </div>
+          <MonthRangeFields idPrefix="report" from={form.from} to={form.to} onChange={(range) => setForm((f) => ({ ...f, ...range }))} />
           <div className="field">
             <label htmlFor="report-group">{t('reports.groupByLabel')}</label>
             <select
