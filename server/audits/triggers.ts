@@ -40,4 +40,10 @@ export const AUDIT_TRIGGERS: readonly AuditTrigger[] = [
       join disposition chosen on chosen.id = o.chosen_disposition
       where o.task_id = t.id and chosen.rank > recommended.rank)`,
   },
+  {
+    // A redirect the receiving service rejected or never answered (the scheduler rejects it after
+    // REFERRAL_ACCEPT_MINUTES): the task came back for a new decision, and that path is reviewed.
+    reason: 'referral_rejected',
+    condition: sql<boolean>`exists (select 1 from referral r where r.task_id = t.id and r.state = 'rejected')`,
+  },
 ];

@@ -192,6 +192,21 @@ describe('triggered reviews', () => {
     expect(await reviewsOf(followed.id)).toHaveLength(0);
   });
 
+  it('a redirect whose referral was rejected (here: never answered) is queued once its new decision is recorded', async () => {
+    const redirect = { type: 'redirect', target: 'home_care', handoffTo: 'Home care', rationale: 'Needs help at home today' };
+    const task = await closedTask(erc, nurse.agent, { callbackPhone: newPhone() }, redirect);
+    // Nobody answered the referral: the scheduler rejects it after REFERRAL_ACCEPT_MINUTES.
+    await t.db.updateTable('referral').set({ requested_at: sql<Date>`now() - interval '1 day'` }).where('task_id', '=', task.id).execute();
+    expect((await runSchedulerTick(t.db, t.server.publisher, t.config)).referralsUnanswered).toBe(1);
+    await scan();
+    expect(await reviewsOf(task.id)).toHaveLength(0); // back in the queue, not closed: nothing to review yet
+    const taken = await nurse.agent.post(`/api/tasks/${task.id}/claim`);
+    const closed = await nurse.agent.post(`/api/tasks/${task.id}/outcome`).send({ ...UNIT_DISPATCH, version: taken.body.task.version });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    await scan();
+    expect((await reviewsOf(task.id)).map((r) => r.reasons)).toEqual([['referral_rejected']]);
+  });
+
   it('the scheduler finds triggered tasks by itself, paced by AUDIT_SCAN_MINUTES', async () => {
     await t.db.updateTable('audit_scan_state').set({ last_scan_at: null }).execute();
     const { first } = await adviceThenRecontact(30);
