@@ -425,6 +425,8 @@ describe('nurse console in Chromium', () => {
     const pageC = await openPage(nurseC.username, nurseC.password);
     await typeDraft(pageC, 'E2E-3001');
     await pageC.getByTestId('logout').click();
+    // She holds the task: logout first asks whether to return it (its draft stays on the server).
+    await pageC.getByTestId('logout-held').getByTestId('logout-return').click();
     await pageC.getByRole('heading', { level: 1, name: 'Kirjaudu sisään' }).waitFor({ timeout: WAIT_MS });
     expect(await draftKeys(pageC)).toEqual([]);
 
