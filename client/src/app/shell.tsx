@@ -46,7 +46,7 @@ export function Shell({ user, onLogout, children }: ShellProps) {
         <div className="header-tools">
           {user && <ConnectionIndicator />}
           {user && (
-            <span className="header-user" data-testid="current-user">
+            <span className="header-user" data-testid="current-user" title={`${user.displayName}, ${t(`roles.${user.role}`)}`}>
               <span className="header-user-name">{user.displayName}</span>
               <span className="header-user-role">{t(`roles.${user.role}`)}</span>
             </span>

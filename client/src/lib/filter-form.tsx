@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MonthField } from './month-field.tsx';
 
 /**
  * Filters edited in a form and applied on submit: `applied` (what is loaded) changes only then; a
@@ -16,19 +17,13 @@ export function useFilterForm<T>(initial: T | (() => T)) {
   return { form, setForm, applied, apply };
 }
 
-/** The first and last month of a report, each bounded by the other. */
+/** The first and last month of a report, in the UI's language. The server refuses a range that ends before it starts. */
 export function MonthRangeFields({ idPrefix, from, to, onChange }: { idPrefix: string; from: string; to: string; onChange(range: { from: string; to: string }): void }) {
   const { t } = useTranslation();
   return (
     <>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-from`}>{t('reports.from')}</label>
-        <input id={`${idPrefix}-from`} type="month" required value={from} max={to} onChange={(e) => onChange({ from: e.target.value, to })} />
-      </div>
-      <div className="field">
-        <label htmlFor={`${idPrefix}-to`}>{t('reports.to')}</label>
-        <input id={`${idPrefix}-to`} type="month" required value={to} min={from} onChange={(e) => onChange({ from, to: e.target.value })} />
-      </div>
+      <MonthField id={`${idPrefix}-from`} label={t('reports.from')} value={from} onChange={(value) => onChange({ from: value, to })} />
+      <MonthField id={`${idPrefix}-to`} label={t('reports.to')} value={to} onChange={(value) => onChange({ from, to: value })} />
     </>
   );
 }

@@ -81,3 +81,15 @@ export function formatShare(value: number | null, language: Language): string {
   if (value === null) return '–';
   return value.toLocaleString(LOCALES[language], { style: 'percent', maximumFractionDigits: 1 });
 }
+
+const monthNameFormats = new Map<Language, Intl.DateTimeFormat>();
+
+/** The name of a month (1-12) in the reader's language, as it stands alone: "joulukuu", "december". */
+export function monthName(month: number, language: Language): string {
+  let format = monthNameFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[language], { month: 'long', timeZone: 'UTC' });
+    monthNameFormats.set(language, format);
+  }
+  return format.format(new Date(Date.UTC(2000, month - 1, 15)));
+}

@@ -4,6 +4,7 @@ import type { AuditEntryDto } from '../../../../../server/contracts/audit.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime, helsinkiLocalToIso } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
+import { fi } from '../../../lib/locales/fi.ts';
 import { isRole } from '../../../lib/roles.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchAuditPage, type AuditFilters } from '../api/audit-api.ts';
@@ -28,6 +29,17 @@ function toFilters(form: FilterForm): AuditFilters {
   if (from) filters.from = from;
   if (to) filters.to = to;
   return filters;
+}
+
+type ActionNames = typeof fi.admin.audit.actions;
+type KnownAction = { [G in keyof ActionNames]: `${G}.${keyof ActionNames[G] & string}` }[keyof ActionNames];
+// Finnish has every key the other languages have (Messages), so it tells which actions have a name.
+const ACTION_NAMES: Readonly<Record<string, Readonly<Record<string, string>> | undefined>> = fi.admin.audit.actions;
+
+function isKnownAction(action: string): action is KnownAction {
+  const [group = '', name = '', ...rest] = action.split('.');
+  const names = Object.hasOwn(ACTION_NAMES, group) ? ACTION_NAMES[group] : undefined;
+  return rest.length === 0 && names !== undefined && Object.hasOwn(names, name);
 }
 
 function detailsText(details: Record<string, unknown>): string {
@@ -140,7 +152,7 @@ export function AuditSection() {
                     <td>
                       {entry.actorName} <span className="muted">({isRole(entry.actorRole) ? t(`roles.${entry.actorRole}`) : entry.actorRole})</span>
                     </td>
-                    <td className="mono">{entry.action}</td>
+                    <td title={entry.action}>{isKnownAction(entry.action) ? t(`admin.audit.actions.${entry.action}`) : <span className="mono">{entry.action}</span>}</td>
                     <td className="mono small">{entry.targetType ? `${entry.targetType}: ${entry.targetId ?? ''}` : ''}</td>
                     <td className="mono small">{entry.clientIp ?? ''}</td>
                     <td className="mono small details">{detailsText(entry.details)}</td>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProtocolReport } from '../../../../../server/contracts/protocol-report.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
+import { MonthField } from '../../../lib/month-field.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchProtocolReport } from '../api/protocols-api.ts';
 import { isOverrideReason } from '../utils/decision.ts';
@@ -33,14 +34,8 @@ export function ProtocolReportSection() {
     <section className="card" aria-labelledby="protocol-report-title" data-testid="protocol-report">
       <h2 id="protocol-report-title">{t('protocols.report.title')}</h2>
       <form className="form-grid form-grid-3" onSubmit={apply}>
-        <div className="field">
-          <label htmlFor="protocol-report-from">{t('protocols.report.from')}</label>
-          <input id="protocol-report-from" type="month" value={form.from} onChange={(e) => setForm({ ...form, from: e.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor="protocol-report-to">{t('protocols.report.to')}</label>
-          <input id="protocol-report-to" type="month" value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })} />
-        </div>
+        <MonthField id="protocol-report-from" label={t('protocols.report.from')} value={form.from} onChange={(from) => setForm({ ...form, from })} />
+        <MonthField id="protocol-report-to" label={t('protocols.report.to')} value={form.to} onChange={(to) => setForm({ ...form, to })} />
         <div className="form-actions">
           <button type="submit" className="button">
             {t('protocols.report.show')}
