@@ -138,8 +138,8 @@ describe('UI language and layout details in Chromium', () => {
   });
 
   it('does not shift the live board while it loads (CLS < 0.1)', async () => {
-    await openAs(LEADER.username, LEADER.password, '/nurse', (fresh) =>
-      fresh.addInitScript(() => {
+    await openAs(LEADER.username, LEADER.password, '/nurse', async (fresh) => {
+      await fresh.addInitScript(() => {
         const shifts: { value: number; moved: string[] }[] = [];
         Reflect.set(window, 'layoutShifts', shifts);
         new PerformanceObserver((list) => {
@@ -149,8 +149,8 @@ describe('UI language and layout details in Chromium', () => {
             if (!shift.hadRecentInput) shifts.push({ value: shift.value, moved });
           }
         }).observe({ type: 'layout-shift', buffered: true });
-      }),
-    );
+      });
+    });
     await page.getByTestId('nav-live').waitFor({ timeout: WAIT_MS });
     // A full load of the board, as a shift leader opening it in a new tab.
     await page.goto(`${baseUrl}/live`);
