@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TaskSummary } from '../../server/contracts/tasks.ts';
 
@@ -147,4 +147,14 @@ export async function ercIntake(baseUrl: string, integrationKey: string, task: R
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { task: TaskSummary }).task;
+}
+
+/** Collects the page's script errors and console errors (except refused API calls, 4xx) into `problems`. */
+export function collectBrowserProblems(page: Page, problems: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
 }

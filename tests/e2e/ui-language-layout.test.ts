@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiLogin, assertClientBuilt, expectText, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
+import { apiLogin, assertClientBuilt, collectBrowserProblems, expectText, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // Issue 13 item 12 in a real Chromium: the audit page speaks the UI's language and Finnish time, the
 // shift leader's header fits one line at 1280x720, month pickers follow the UI language (the browser
@@ -33,12 +33,7 @@ async function openAs(username: string, password: string, pathname: string, befo
   // The browser's own language and zone differ from the UI's on purpose (month pickers, Helsinki time).
   context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US', timezoneId: 'UTC' });
   page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text())) {
-      browserProblems.push(`console: ${message.text()}`);
-    }
-  });
-  page.on('pageerror', (error) => browserProblems.push(`page error: ${error.message}`));
+  collectBrowserProblems(page, browserProblems);
   await beforeLoad?.(page);
   await page.goto(`${baseUrl}${pathname}`);
   await logIn(username, password);
