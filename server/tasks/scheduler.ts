@@ -212,7 +212,8 @@ export function startScheduler(db: Db, publisher: Publisher, config: Config, log
   const tick = async () => {
     try {
       const result = await runSchedulerTick(db, publisher, config, observe);
-      const acted = result.escalated + result.callbacksDue + result.staleClaims + result.waitBreaches + result.unacknowledgedDispatches + result.referralsUnanswered + result.idleSessionsEnded + result.auditReviewsQueued;
+      // Every count in the result, so a new rule is logged without touching this line.
+      const acted = Object.values(result).reduce<number>((sum, v) => (typeof v === 'number' ? sum + v : sum), 0);
       if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');
