@@ -12,8 +12,8 @@ export function protocolDecisionCounts(db: Executor, range: { from: string; to: 
     protocol_id: string | null;
     recommended: string | null;
     chosen: string | null;
-    recommended_rank: number;
-    chosen_rank: number;
+    recommended_rank: number | null;
+    chosen_rank: number | null;
     override_reason: string | null;
     advice_outcome: boolean;
     advice_recorded: boolean;
@@ -22,7 +22,7 @@ export function protocolDecisionCounts(db: Executor, range: { from: string; to: 
   }>`
     select to_char(t.received_at at time zone 'Europe/Helsinki', 'YYYY-MM') as month,
       o.protocol_id, o.recommended_disposition as recommended, o.chosen_disposition as chosen,
-      coalesce(dr.rank, 0)::int as recommended_rank, coalesce(dc.rank, 1000000)::int as chosen_rank,
+      dr.rank as recommended_rank, dc.rank as chosen_rank,
       o.override_reason, o.type in ('phone_advice', 'redirect') as advice_outcome, o.advice_id is not null as advice_recorded,
       coalesce(u.display_name, o.recorded_by_name) as nurse, count(*)::int as tasks
     from task t

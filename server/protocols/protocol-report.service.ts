@@ -29,8 +29,11 @@ const ratio = (part: number, whole: number): number | null => (whole === 0 ? nul
 function add(t: Tally, row: DecisionCountRow): void {
   const n = row.tasks;
   t.assessed += n;
-  if (row.chosen_rank > row.recommended_rank) t.downgrades += n;
-  if (row.chosen_rank < row.recommended_rank) t.upgrades += n;
+  // Without a recommendation (or a chosen rung) there is nothing to be above or below, as for the audit trigger.
+  if (row.chosen_rank !== null && row.recommended_rank !== null) {
+    if (row.chosen_rank > row.recommended_rank) t.downgrades += n;
+    if (row.chosen_rank < row.recommended_rank) t.upgrades += n;
+  }
   if (row.override_reason) t.reasons.set(row.override_reason, (t.reasons.get(row.override_reason) ?? 0) + n);
   const key = `${row.recommended} ${row.chosen}`;
   const cell = t.matrix.get(key) ?? { recommended: row.recommended ?? '', chosen: row.chosen, tasks: 0 };
@@ -59,7 +62,8 @@ export function createProtocolReportService(db: Db, config: ReportsConfig) {
       upgrades: c(t.upgrades),
       downgradeRate: hide ? null : ratio(t.downgrades, t.assessed),
       upgradeRate: hide ? null : ratio(t.upgrades, t.assessed),
-      overrideReasons: Object.fromEntries([...t.reasons].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => [reason, c(n)])),
+      // A suppressed group shows no reasons either: which ones occurred would tell on a small group.
+      overrideReasons: hide ? {} : Object.fromEntries([...t.reasons].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => [reason, c(n)])),
       matrix: hide ? [] : [...t.matrix.values()].sort((a, b) => b.tasks - a.tasks),
       adviceOutcomes: c(t.adviceOutcomes),
       adviceRecorded: c(t.adviceRecorded),

@@ -123,16 +123,3 @@ export function retireVersion(db: Executor, protocolId: string, version: number)
     .executeTakeFirst();
 }
 
-/** The approved version used for a new assessment of this task code: its protocol's, else the generic one's. */
-export function approvedVersionForTaskCode(db: Executor, taskCode: string) {
-  return db
-    .selectFrom('protocol_version as v')
-    .innerJoin('protocol as p', 'p.id', 'v.protocol_id')
-    .leftJoin('protocol_task_code as c', (join) => join.onRef('c.protocol_id', '=', 'p.id').on('c.task_code', '=', taskCode))
-    .selectAll('v')
-    .where('v.status', '=', 'approved')
-    .where((eb) => eb.or([eb('c.task_code', 'is not', null), eb('p.generic', '=', true)]))
-    .orderBy(sql`c.task_code is null`)
-    .limit(1)
-    .executeTakeFirst();
-}

@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/create-db.ts';
 import type { ChangeRecorder } from '../events/task-change.ts';
-import { returnTasksOfGoneHolders } from './tasks.repository.ts';
+import { lockClaimant, returnTasksOfGoneHolders } from './tasks.repository.ts';
 
-export type SessionEndReason = 'logout' | 'idle' | 'deactivated';
+export type SessionEndReason = 'logout' | 'idle' | 'deactivated' | 'password_reset';
 
 /**
  * A session ended: the tasks its user held go back to the queue at once (unless another session of
@@ -18,7 +18,12 @@ export async function returnTasksOfEndedSessions(
   reason: SessionEndReason,
   idleMinutes: number,
 ): Promise<number> {
-  const returned = await returnTasksOfGoneHolders(trx, [...new Set(userIds)], idleMinutes);
+  const users = [...new Set(userIds)].sort();
+  // The claimant lock a claim takes (in id order, so two session ends never deadlock): a claim in
+  // flight either committed before this (and its task is returned now) or waits and then sees the
+  // session gone.
+  for (const id of users) await lockClaimant(trx, id);
+  const returned = await returnTasksOfGoneHolders(trx, users, idleMinutes);
   for (const { task, from } of returned) {
     const data = { from, sessionEnded: reason };
     changes.record({ task, type: 'task.released', data, audit: { action: 'task.release', details: data } });

@@ -142,6 +142,11 @@ export function lockClaimant(db: Executor, userId: string) {
   return db.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
 }
 
+/** Whether the session still exists: a claim that waited on a session end must not outlive it. */
+export async function sessionExists(db: Executor, sessionId: string): Promise<boolean> {
+  return (await db.selectFrom('user_session').select('id').where('id', '=', sessionId).executeTakeFirst()) !== undefined;
+}
+
 /** A task the user holds, other than `exceptId`, if any. */
 export function findHeldTask(db: Executor, userId: string, exceptId?: string) {
   let query = db.selectFrom('task').select(['id', 'erc_task_id']).where('claimed_by', '=', userId).where('state', '=', 'in_assessment');

@@ -48,6 +48,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
    */
   async function assertHandsFree(trx: Trx, actor: UserActor, exceptId?: string): Promise<void> {
     await repo.lockClaimant(trx, actor.id);
+    // A logout or idle end holds this lock while it returns the user's tasks; a claim that waited
+    // for it finds the session gone and takes nothing.
+    if (!(await repo.sessionExists(trx, actor.sessionId))) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
     const held = await repo.findHeldTask(trx, actor.id, exceptId);
     if (!held) return;
     throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {

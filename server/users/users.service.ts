@@ -77,7 +77,8 @@ export function createUsersService(db: Db, publisher: Publisher, idleMinutes: nu
         const after = await updateUser(trx, id, { ...input, passwordHash });
         const endSessions = input.active === false || passwordHash !== undefined;
         const ended = endSessions ? await deleteUserSessions(trx, id) : [];
-        if (input.active === false) await returnTasksOfEndedSessions(trx, changes, [id], 'deactivated', idleMinutes);
+        // A password reset ends the sessions too: their tasks go back like a deactivated user's.
+        if (endSessions) await returnTasksOfEndedSessions(trx, changes, [id], input.active === false ? 'deactivated' : 'password_reset', idleMinutes);
         const changed = {
           ...(input.role !== undefined && input.role !== before.role ? { role: `${before.role}->${input.role}` } : {}),
           ...(input.active !== undefined && input.active !== before.active ? { active: input.active } : {}),

@@ -154,6 +154,7 @@ describe('2. no patient data in the log when a statement fails', () => {
     expect(logged).not.toContain('409876543');
     expect(logged).not.toContain('chest feels odd');
     expect(logged).not.toContain('Salainen');
+    expect(log.lines.filter((l) => l.err !== undefined).length).toBeGreaterThan(0);
     for (const line of log.lines.filter((l) => l.err !== undefined)) {
       expect(Object.keys(line.err as object).every((k) => ['type', 'message', 'code', 'stack'].includes(k))).toBe(true);
     }

@@ -48,6 +48,7 @@ describe('no phone advice or redirect without an answered call', () => {
     expect(busy.status).toBe(201);
     const again = await nurse.agent.post(`/api/tasks/${task.id}/claim`);
     const refused = await nurse.agent.post(`/api/tasks/${task.id}/outcome`).send({ version: again.body.task.version, ...advice });
+    expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('NO_ANSWERED_CALL');
     const row = await t.db.selectFrom('task').select(['state', 'version']).where('id', '=', task.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'in_assessment', version: again.body.task.version });
@@ -112,6 +113,7 @@ describe('one held task per nurse', () => {
     const res = await leader.agent.post(`/api/tasks/${other.id}/reassign`).send({ version: other.version, assigneeId: nurse.id });
     expect(res.status).toBe(200);
     expect(res.body.task.claimedBy.id).toBe(nurse.id);
+    expect(await t.db.selectFrom('task').select('id').where('claimed_by', '=', nurse.id).where('state', '=', 'in_assessment').execute()).toHaveLength(2);
   });
 });
 
@@ -151,6 +153,26 @@ describe('an ended session returns the tasks it held', () => {
     const row = await t.db.selectFrom('task').select(['state', 'claimed_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'queued', claimed_by: null });
     expect((await eventsOf(task.id)).map((e) => e.data)).toContainEqual({ from: nurse.id, sessionEnded: 'deactivated' });
+  });
+
+  it('a password reset by an admin returns the held task', async () => {
+    const nurse = await t.userWithRole('nurse');
+    const task = await claimedBy(nurse.agent);
+    expect((await t.admin.patch(`/api/users/${nurse.id}`).send({ password: 'a-new-passw0rd-for-her' })).status).toBe(200);
+    const row = await t.db.selectFrom('task').select(['state', 'claimed_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'queued', claimed_by: null });
+    expect((await eventsOf(task.id)).map((e) => e.data)).toContainEqual({ from: nurse.id, sessionEnded: 'password_reset' });
+  });
+
+  it('a claim racing a logout never leaves the task held by a user without a session', async () => {
+    for (let round = 0; round < 15; round++) {
+      const nurse = await t.userWithRole('nurse');
+      const task = await createTask(erc);
+      const [claim] = await Promise.all([nurse.agent.post(`/api/tasks/${task.id}/claim`), nurse.agent.post('/api/auth/logout')]);
+      expect([200, 401], JSON.stringify(claim.body)).toContain(claim.status);
+      const row = await t.db.selectFrom('task').select(['state', 'claimed_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
+      expect(row, `round ${round}: claim ${claim.status}`).toEqual({ state: 'queued', claimed_by: null });
+    }
   });
 
   it('an idle session ended by the scheduler returns the held task; another live session of the same nurse keeps it', async () => {

@@ -102,6 +102,7 @@ describe('the example set', () => {
 
   it('vital thresholds: at, just below and just above each limit', async () => {
     const content = (await protocol('fall')).versions[0]!.content;
+    expect(content.vitalThresholds.length).toBeGreaterThan(0);
     for (const threshold of content.vitalThresholds) {
       const limit = 'below' in threshold.when ? threshold.when.below : threshold.when.above;
       const fires = (v: number) => ('below' in threshold.when ? v < limit : v > limit);
@@ -326,6 +327,7 @@ describe('import and export', () => {
     expect(set.format).toBe('dtask-protocol-set/1');
     const imported = await director.post('/api/protocols/import').send(set);
     expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    expect((imported.body.drafts as { id: string }[]).map((d) => d.id).sort()).toEqual(set.protocols.map((p) => p.id).sort());
     for (const { id, version: v } of imported.body.drafts as { id: string; version: number }[]) {
       const p = await protocol(id);
       const draft = p.versions.find((x) => x.version === v)!;

@@ -130,6 +130,7 @@ describe('service directory', () => {
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
     }
     expect((await nurse.agent.get('/api/services?municipality=Oulu')).body.services.some((s: { name: string }) => s.name === 'x')).toBe(false);
+    expect(await t.db.selectFrom('service').select('id').where('name', '=', 'x').execute()).toEqual([]);
   });
 });
 
@@ -274,6 +275,10 @@ describe('referrals', () => {
       for (const res of [phone, api]) if (res.status !== 200) expect(['REFERRAL_NOT_PENDING', 'STALE_VERSION']).toContain(res.body.error.code);
       const history = await t.db.selectFrom('referral_state_change').select('state').where('referral_id', '=', referral.id).execute();
       expect(history).toHaveLength(2);
+      // The stored state is the winner's: acceptance by phone, else a rejection (by the API or the timeout).
+      const stored = await t.db.selectFrom('referral').select('state').where('id', '=', referral.id).executeTakeFirstOrThrow();
+      expect(stored.state).toBe(phone.status === 200 ? 'accepted' : 'rejected');
+      expect(history.map((h) => h.state).sort()).toEqual(['requested', stored.state].sort());
     }
   });
 
