@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDateTime } from './common.ts';
+import { IsoDateTime, Uuid } from './common.ts';
 import { SuppressibleCount, YearMonth } from './reports.ts';
 
 // The per-protocol monthly report (decision support): same month definition, suppression rule and
@@ -34,7 +34,10 @@ export const ProtocolReportGroup = z
   .meta({ id: 'ProtocolReportGroup' });
 export type ProtocolReportGroup = z.infer<typeof ProtocolReportGroup>;
 export const NurseOverrideRate = z
-  .object({ nurse: z.string(), assessed: SuppressibleCount, downgrades: SuppressibleCount, downgradeRate: Share })
+  .object({
+    nurseId: Uuid.nullable().describe('The account that recorded the outcomes; null for outcomes recorded before accounts were kept'),
+    nurse: z.string().describe('Display name now (or as recorded)'),
+    assessed: SuppressibleCount, downgrades: SuppressibleCount, downgradeRate: Share })
   .meta({ id: 'NurseOverrideRate' });
 export const ProtocolReportMonth = z
   .object({

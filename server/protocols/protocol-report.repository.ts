@@ -17,6 +17,8 @@ export function protocolDecisionCounts(db: Executor, range: { from: string; to: 
     override_reason: string | null;
     advice_outcome: boolean;
     advice_recorded: boolean;
+    nurse_key: string;
+    nurse_id: string | null;
     nurse: string;
     tasks: number;
   }>`
@@ -24,6 +26,8 @@ export function protocolDecisionCounts(db: Executor, range: { from: string; to: 
       o.protocol_id, o.recommended_disposition as recommended, o.chosen_disposition as chosen,
       dr.rank as recommended_rank, dc.rank as chosen_rank,
       o.override_reason, o.type in ('phone_advice', 'redirect') as advice_outcome, o.advice_id is not null as advice_recorded,
+      -- Grouped by account: two nurses may share a display name, and a renamed nurse stays one row.
+      coalesce(o.recorded_by_id::text, 'name:' || o.recorded_by_name) as nurse_key, o.recorded_by_id as nurse_id,
       coalesce(u.display_name, o.recorded_by_name) as nurse, count(*)::int as tasks
     from task t
     join task_outcome o on o.id = t.current_outcome_id
@@ -33,7 +37,7 @@ export function protocolDecisionCounts(db: Executor, range: { from: string; to: 
     where t.state = 'closed' and o.type <> 'cancelled'
       and t.received_at >= (${range.from}::timestamp at time zone 'Europe/Helsinki')
       and t.received_at < (${range.to}::timestamp at time zone 'Europe/Helsinki')
-    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
   `
     .execute(db)
     .then((r) => r.rows);

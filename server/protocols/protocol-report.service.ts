@@ -83,15 +83,15 @@ export function createProtocolReportService(db: Db, config: ReportsConfig) {
         const month = monthName(m);
         const own = rows.filter((r) => r.month === month);
         const byProtocol = new Map<string, Tally>();
-        const byNurse = new Map<string, Tally>();
+        const byNurse = new Map<string, { nurseId: string | null; nurse: string; tally: Tally }>();
         for (const row of own) {
           if (row.protocol_id === null) continue;
           const p = byProtocol.get(row.protocol_id) ?? emptyTally();
           byProtocol.set(row.protocol_id, p);
           add(p, row);
-          const n = byNurse.get(row.nurse) ?? emptyTally();
-          byNurse.set(row.nurse, n);
-          add(n, row);
+          const n = byNurse.get(row.nurse_key) ?? { nurseId: row.nurse_id, nurse: row.nurse, tally: emptyTally() };
+          byNurse.set(row.nurse_key, n);
+          add(n.tally, row);
         }
         months.push({
           month,
@@ -102,9 +102,10 @@ export function createProtocolReportService(db: Db, config: ReportsConfig) {
             .map(([id, t]) => toGroup(id, codes.filter((c) => c.protocol_id === id).map((c) => c.task_code), t)),
           ...(withNurses
             ? {
-                nurses: [...byNurse].sort(([a], [b]) => a.localeCompare(b, 'fi')).map(([nurse, t]) => {
+                nurses: [...byNurse.values()].sort((a, b) => a.nurse.localeCompare(b.nurse, 'fi')).map(({ nurseId, nurse, tally: t }) => {
                   const hide = t.assessed < config.minGroupSize;
                   return {
+                    nurseId,
                     nurse,
                     assessed: hide ? suppressed : t.assessed,
                     downgrades: hide ? suppressed : t.downgrades,

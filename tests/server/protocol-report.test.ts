@@ -5,11 +5,12 @@ import { startTestServer, type Agent, type TestServer } from '../helpers/test-se
 let t: TestServer;
 let erc: ErcClient;
 let nurse: Agent;
+let nurseId: string;
 
 beforeAll(async () => {
   t = await startTestServer({ REPORT_MIN_GROUP_SIZE: '2' });
   erc = await ercClient(t);
-  nurse = (await t.userWithRole('nurse', 'rnurse')).agent;
+  ({ agent: nurse, id: nurseId } = await t.userWithRole('nurse', 'rnurse'));
 });
 afterAll(() => t.close());
 
@@ -18,16 +19,16 @@ const advice = { type: 'phone_advice', advice: 'self_care', rationale: 'Managing
 const adviceGiven = { adviceId: 'self_care_112', version: 1, language: 'fi', understood: true };
 
 /** A task of this code, answered, assessed with these protocol answers (or none), closed with the outcome. */
-async function closeTask(taskCode: string, protocolId: string | null, answers: Record<string, boolean>, outcome: object) {
+async function closeTask(taskCode: string, protocolId: string | null, answers: Record<string, boolean>, outcome: object, by: Agent = nurse) {
   const task = await createTask(erc, { taskCode });
-  await nurse.post(`/api/tasks/${task.id}/claim`);
-  await nurse.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
-  let version = (await nurse.get(`/api/tasks/${task.id}`)).body.task.version as number;
+  await by.post(`/api/tasks/${task.id}/claim`);
+  await by.post(`/api/tasks/${task.id}/call-attempts`).send({ result: 'answered' });
+  let version = (await by.get(`/api/tasks/${task.id}`)).body.task.version as number;
   const protocol = protocolId ? { id: protocolId, version: 1, answers: Object.entries(answers).map(([questionId, value]) => ({ questionId, value, answeredAt: new Date().toISOString() })) } : undefined;
-  const saved = await nurse.put(`/api/tasks/${task.id}/assessment`).send({ version, ...(protocol ? { protocol } : {}) });
+  const saved = await by.put(`/api/tasks/${task.id}/assessment`).send({ version, ...(protocol ? { protocol } : {}) });
   expect(saved.status).toBe(200);
   version = saved.body.task.version;
-  const res = await nurse.post(`/api/tasks/${task.id}/outcome`).send({ version, ...outcome });
+  const res = await by.post(`/api/tasks/${task.id}/outcome`).send({ version, ...outcome });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
@@ -69,7 +70,7 @@ describe('the per-protocol report', () => {
     );
     // One task is below the group size: its counts are suppressed like the monthly report's.
     expect(m.protocols.find((p: { protocolId: string }) => p.protocolId === 'weakness')).toMatchObject({ assessed: '<2', downgrades: '<2', downgradeRate: null, matrix: [] });
-    expect(m.nurses).toEqual([{ nurse: 'Test rnurse', assessed: 4, downgrades: 2, downgradeRate: 0.5 }]);
+    expect(m.nurses).toEqual([{ nurseId, nurse: 'Test rnurse', assessed: 4, downgrades: 2, downgradeRate: 0.5 }]);
   });
 
   it('per-nurse override rates are for managers and the medical director only', async () => {
@@ -93,5 +94,21 @@ describe('the per-protocol report', () => {
     expect(lines[1]).toBe(`${month};;;5;1;;;;;;;;;;`);
     expect(lines).toContain(`${month};fall;745;;;3;2;1;0,6667;0,3333;2;2;1;1;1`);
     expect(lines).toContain(`${month};weakness;774;;;<2;<2;<2;;;<2;<2;;<2;<2`);
+  });
+
+  it('keeps two nurses with the same display name apart (grouped by account, not by name)', async () => {
+    const namesake = await t.userWithRole('nurse');
+    expect((await t.admin.patch(`/api/users/${namesake.id}`).send({ displayName: 'Test rnurse' })).status).toBe(200);
+    await closeTask('745', 'fall', {}, { type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'clinical_need' }, namesake.agent);
+    await closeTask('745', 'fall', {}, { type: 'dispatch_unit', unitLevel: 'BLS', urgency: 'D', reason: 'clinical_need' }, namesake.agent);
+    const director = (await t.userWithRole('medical_director')).agent;
+    const nurses = (await director.get(`/api/reports/protocols?from=${month}&to=${month}`)).body.months[0].nurses;
+    expect(nurses).toEqual(
+      expect.arrayContaining([
+        { nurseId, nurse: 'Test rnurse', assessed: 4, downgrades: 2, downgradeRate: 0.5 },
+        { nurseId: namesake.id, nurse: 'Test rnurse', assessed: 2, downgrades: 0, downgradeRate: 0 },
+      ]),
+    );
+    expect(nurses).toHaveLength(2);
   });
 });

@@ -118,7 +118,7 @@ function ReportTables({ report, months }: { report: ProtocolReport; months: Prot
             <tbody>
               {months.flatMap((m) =>
                 (m.nurses ?? []).map((n) => (
-                  <tr key={`${m.month}-${n.nurse}`}>
+                  <tr key={`${m.month}-${n.nurseId ?? n.nurse}`}>
                     <td>{m.month}</td>
                     <td>{n.nurse}</td>
                     <td className="num">{n.assessed}</td>
