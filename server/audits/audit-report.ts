@@ -1,9 +1,8 @@
 import { AUDIT_SECTIONS, COMPLIANCE_BANDS, COMPLIANCE_LEVELS, DEVIATION_GRADES } from '../contracts/audit-compliance.ts';
 import { AuditForm, RECONTACT_REASONS, type AuditReport, type AuditReportCounts, type AuditReportQuery } from '../contracts/audits.ts';
-import { MAX_REPORT_MONTHS } from '../contracts/reports.ts';
 import type { Db } from '../db/create-db.ts';
-import { validationError } from '../http/errors.ts';
-import { monthIndex, monthName } from '../time/helsinki.ts';
+import { reportMonths } from '../reports/report-figures.ts';
+import { monthName } from '../time/helsinki.ts';
 import { reportRows, type ReportRow } from './audits.repository.ts';
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -50,9 +49,7 @@ function finish(c: AuditReportCounts): AuditReportCounts {
 export function createAuditReportService(db: Db) {
   return {
     async report(query: AuditReportQuery): Promise<AuditReport> {
-      const first = monthIndex(query.from);
-      const last = monthIndex(query.to);
-      if (last - first + 1 > MAX_REPORT_MONTHS) throw validationError([{ path: 'query.to', message: `At most ${MAX_REPORT_MONTHS} months in one report` }]);
+      const { first, last } = reportMonths(query);
       const groupBy = query.groupBy ?? null;
       const rows = await reportRows(db, query.from, query.to, groupBy);
       const months = new Map<string, { total: AuditReportCounts; groups: Map<string, { label: string; counts: AuditReportCounts }> }>();

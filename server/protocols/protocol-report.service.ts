@@ -1,12 +1,10 @@
 import type { ReportsConfig } from '../config.ts';
 import type { ProtocolReport, ProtocolReportGroup, ProtocolReportQuery } from '../contracts/protocol-report.ts';
-import { MAX_REPORT_MONTHS } from '../contracts/reports.ts';
 import type { Role } from '../contracts/common.ts';
 import type { Db } from '../db/create-db.ts';
-import { validationError } from '../http/errors.ts';
 import { csvDocument, numberCell, textCell } from '../reports/report-csv.ts';
-import { firstDay } from '../reports/reports.service.ts';
-import { monthIndex, monthName } from '../time/helsinki.ts';
+import { firstDay, ratio, reportMonths, suppressionMark } from '../reports/report-figures.ts';
+import { monthName } from '../time/helsinki.ts';
 import { protocolDecisionCounts, type DecisionCountRow } from './protocol-report.repository.ts';
 import { listTaskCodes } from './protocols.repository.ts';
 
@@ -24,7 +22,6 @@ interface Tally {
 }
 
 const emptyTally = (): Tally => ({ assessed: 0, downgrades: 0, upgrades: 0, reasons: new Map(), matrix: new Map(), adviceOutcomes: 0, adviceRecorded: 0 });
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
 
 function add(t: Tally, row: DecisionCountRow): void {
   const n = row.tasks;
@@ -49,7 +46,7 @@ function add(t: Tally, row: DecisionCountRow): void {
  * the medical director. Small groups are suppressed exactly as in the monthly report.
  */
 export function createProtocolReportService(db: Db, config: ReportsConfig) {
-  const suppressed = `<${config.minGroupSize}`;
+  const suppressed = suppressionMark(config.minGroupSize);
 
   function toGroup(protocolId: string, taskCodes: string[], t: Tally): ProtocolReportGroup {
     const hide = t.assessed < config.minGroupSize;
@@ -73,9 +70,7 @@ export function createProtocolReportService(db: Db, config: ReportsConfig) {
 
   return {
     async monthly(query: ProtocolReportQuery, role: Role): Promise<ProtocolReport> {
-      const first = monthIndex(query.from);
-      const last = monthIndex(query.to);
-      if (last - first + 1 > MAX_REPORT_MONTHS) throw validationError([{ path: 'query.to', message: `At most ${MAX_REPORT_MONTHS} months in one report` }]);
+      const { first, last } = reportMonths(query);
       const [rows, codes] = await Promise.all([protocolDecisionCounts(db, { from: firstDay(first), to: firstDay(last + 1) }), listTaskCodes(db)]);
       const withNurses = NURSE_RATE_READERS.includes(role);
       const months = [];

@@ -1,6 +1,5 @@
 import type { ReportsConfig } from '../config.ts';
 import {
-  MAX_REPORT_MONTHS,
   OUTCOME_TYPES,
   type MonthlyReport,
   type MonthlyReportQuery,
@@ -12,12 +11,11 @@ import {
 } from '../contracts/reports.ts';
 import { DISPATCH_REASONS, REDIRECT_TARGETS, UNIT_LEVELS } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
-import { validationError } from '../http/errors.ts';
 import { isAvoidedDispatch, REFERRAL_CLASSES, type ReferralClass } from '../tasks/avoided-dispatch.ts';
-import { monthIndex, monthName } from '../time/helsinki.ts';
+import { monthName } from '../time/helsinki.ts';
+import { firstDay, ratio, reportMonths, suppressionMark } from './report-figures.ts';
 import * as repo from './reports.repository.ts';
 
-export const firstDay = (index: number) => `${monthName(index)}-01`;
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const has = <K extends string>(keys: readonly K[], value: string): value is K => (keys as readonly string[]).includes(value);
@@ -86,8 +84,6 @@ function addCounts(t: Tally, row: repo.CountRow): void {
   if (row.recontact === 24 || row.recontact === 72) t.recontact72h += n;
 }
 
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
-
 /**
  * The shown counts of a tally. A suppressed (small) group shows every count as "<min" and its shares
  * and median as null: with so few tasks any of them could point at a person.
@@ -143,7 +139,7 @@ async function tallies(db: Db, dimension: repo.StatDimension, range: repo.MonthR
 }
 
 export function createReportsService(db: Db, config: ReportsConfig) {
-  const suppressed = `<${config.minGroupSize}`;
+  const suppressed = suppressionMark(config.minGroupSize);
   const groupCounts = (t: Tally | undefined): ReportCounts => {
     const tally = t ?? emptyTally();
     return toCounts(tally, tally.received < config.minGroupSize ? suppressed : null);
@@ -155,11 +151,7 @@ export function createReportsService(db: Db, config: ReportsConfig) {
      * Helsinki, optionally grouped and compared with the year before. Holds no task, number or text.
      */
     async monthly(query: MonthlyReportQuery): Promise<MonthlyReport> {
-      const first = monthIndex(query.from);
-      const last = monthIndex(query.to);
-      if (last - first + 1 > MAX_REPORT_MONTHS) {
-        throw validationError([{ path: 'query.to', message: `At most ${MAX_REPORT_MONTHS} months in one report` }]);
-      }
+      const { first, last } = reportMonths(query);
       const compare = query.compare === 'previous_year';
       const range = { from: firstDay(compare ? first - 12 : first), to: firstDay(last + 1) };
       const [totals, groups, names] = await Promise.all([
