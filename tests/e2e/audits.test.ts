@@ -113,6 +113,16 @@ describe('clinical audit in Chromium', () => {
     await leader.getByRole('button', { name: 'Etsi arvioitavat nyt' }).click();
     const row = leader.locator('[data-testid="audit-list"] tr', { hasText: 'E2E-AUD-1' });
     await expectTextContaining(row, 'Uusi yhteydenotto 72 h sisällä');
+    // The month filter, in the UI's language: another month hides the review, all months brings it back.
+    const filters = leader.getByRole('form', { name: 'Rajaus' });
+    await leader.locator('#audit-month').selectOption('1');
+    await leader.locator('#audit-month-year').selectOption(String(Number(helsinkiMonth(advised.receivedAt).slice(0, 4)) - 1));
+    await filters.getByRole('button', { name: 'Näytä' }).click();
+    await leader.locator('[data-testid="audit-list"] tr', { hasText: 'E2E-AUD-1' }).waitFor({ state: 'detached' });
+    await leader.locator('#audit-month').selectOption({ label: 'Kaikki kuukaudet' });
+    await expect(leader.locator('#audit-month-year').isDisabled()).resolves.toBe(true);
+    await filters.getByRole('button', { name: 'Näytä' }).click();
+    await expectTextContaining(row, 'Uusi yhteydenotto 72 h sisällä');
     await row.getByRole('link', { name: 'Avaa tehtävän E2E-AUD-1 arviointi' }).click();
     await expectText(leader.getByRole('heading', { level: 1 }), 'Tehtävän E2E-AUD-1 arviointi');
     await expectTextContaining(leader.getByTestId('audit-recontacts'), 'E2E-AUD-2');

@@ -670,6 +670,7 @@ export const en: Messages = {
     mineDescription: 'Reviews of your tasks. Read the feedback and acknowledge it.',
     filters: 'Filters',
     month: 'Month',
+    monthAll: 'All months',
     state: 'State',
     stateAll: 'All',
     stateQueued: 'Not reviewed',

@@ -669,6 +669,7 @@ export const fi = {
     mineDescription: 'Sinun tehtäviesi arvioinnit. Lue palaute ja kuittaa se luetuksi.',
     filters: 'Rajaus',
     month: 'Kuukausi',
+    monthAll: 'Kaikki kuukaudet',
     state: 'Tila',
     stateAll: 'Kaikki',
     stateQueued: 'Arvioimatta',

@@ -670,6 +670,7 @@ export const sv: Messages = {
     mineDescription: 'Granskningar av dina uppdrag. Läs återkopplingen och kvittera den.',
     filters: 'Urval',
     month: 'Månad',
+    monthAll: 'Alla månader',
     state: 'Status',
     stateAll: 'Alla',
     stateQueued: 'Ej granskade',

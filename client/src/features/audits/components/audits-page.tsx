@@ -7,6 +7,7 @@ import { formatDateTime } from '../../../lib/format.ts';
 import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { Link } from '../../../lib/link.tsx';
+import { MonthField } from '../../../lib/month-field.tsx';
 import { subscribeAuditChanged, subscribeConnected } from '../../../lib/socket.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchAudits, runSampling, type AuditFilters } from '../api/audits-api.ts';
@@ -43,10 +44,7 @@ export function AuditsPage() {
       {permissions?.notified && <CriticalNotifications />}
       <form className="card" onSubmit={(e) => apply(e, reload)} aria-label={t('audits.filters')}>
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="audit-month">{t('audits.month')}</label>
-            <input id="audit-month" type="month" value={form.month} onChange={(e) => setForm((f) => ({ ...f, month: e.target.value }))} />
-          </div>
+          <MonthField id="audit-month" label={t('audits.month')} allLabel={t('audits.monthAll')} value={form.month} onChange={(month) => setForm((f) => ({ ...f, month }))} />
           <div className="field">
             <label htmlFor="audit-state">{t('audits.state')}</label>
             <select
