@@ -19,7 +19,7 @@ import type { Database, Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import { actorName } from '../events/task-change.ts';
 import type { Actor, RequestContext, UserActor } from '../http/actor.ts';
-import { AppError, notFound, validationError } from '../http/errors.ts';
+import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { storedSecret } from '../reports/phone-hash.ts';
 import { loadTaskDetail } from '../tasks/task-detail.ts';
@@ -42,10 +42,6 @@ export function auditRoles(config: AuditConfig) {
   const readers: readonly Role[] = [...new Set<Role>(['nurse', 'shift_leader', ...seeAll])];
   // The dashboard, per-nurse breakdown included, is for managers and the medical director.
   return { reviewers, seeAll, readers, notify: config.notifyRoles, reportReaders: ['manager', 'medical_director'] as readonly Role[] };
-}
-
-function staleVersion(current: number): AppError {
-  return new AppError(409, 'STALE_VERSION', 'The review changed meanwhile: reload it and try again.', { currentVersion: current });
 }
 
 /** One month's seeded draw: everything the scheduler and an on-demand request share. */
@@ -110,7 +106,7 @@ export function createAuditsService(db: Db, config: AuditConfig, lifecycle: Life
     if (!review) throw notFound('Review');
     if (review.state === 'queued') throw new AppError(409, 'AUDIT_NOT_CLAIMED', 'Take the review before working on it.');
     if (review.state === 'in_review' && review.reviewer_id !== actor.id) throw new AppError(409, 'AUDIT_ALREADY_CLAIMED', 'Another reviewer has this review.');
-    if (version !== review.version) throw staleVersion(review.version);
+    if (version !== review.version) throw staleVersion('review', review.version);
     return review;
   }
 
@@ -246,7 +242,7 @@ export function createAuditsService(db: Db, config: AuditConfig, lifecycle: Life
           throw notFound('Review');
         }
         if (review.state === 'acknowledged' && review.acknowledged_submission_id === review.current_submission_id) return undefined;
-        if (version !== review.version) throw staleVersion(review.version);
+        if (version !== review.version) throw staleVersion('review', review.version);
         const row = await repo.updateReview(trx, id, { state: 'acknowledged', acknowledged_at: sql<Date>`now()`, acknowledged_submission_id: review.current_submission_id });
         await insertAudit(trx, actor, ctx, { action: 'audit.acknowledge', targetType: 'audit_review', targetId: id, details: { submissionId: review.current_submission_id } });
         return row;

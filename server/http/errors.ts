@@ -19,3 +19,7 @@ export function validationError(issues: ValidationIssue[]): AppError {
 }
 
 export const notFound = (what: string) => new AppError(404, 'NOT_FOUND', `${what} not found`);
+
+/** 409 STALE_VERSION: the record ("task", "review", "entry") changed since the client read it; details say the version now. */
+export const staleVersion = (what: string, currentVersion: number) =>
+  new AppError(409, 'STALE_VERSION', `The ${what} changed meanwhile: reload it and try again.`, { currentVersion });

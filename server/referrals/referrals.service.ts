@@ -7,7 +7,7 @@ import type { Transaction } from 'kysely';
 import type { Database, Db } from '../db/create-db.ts';
 import { runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
 import type { IntegrationActor, RequestContext, UserActor } from '../http/actor.ts';
-import { AppError, notFound, validationError } from '../http/errors.ts';
+import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { loadTaskSummary } from '../tasks/task-dto.ts';
 import { lockTask } from '../tasks/tasks.repository.ts';
@@ -110,7 +110,7 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockTask(trx, taskId);
         if (!task) throw notFound('Task');
-        if (task.version !== input.version) throw new AppError(409, 'STALE_VERSION', 'The task changed meanwhile: reload it and try again.', { currentVersion: task.version });
+        if (task.version !== input.version) throw staleVersion('task', task.version);
         const referral = task.current_outcome_id ? await repo.lockReferralOfOutcome(trx, task.current_outcome_id) : undefined;
         if (!referral) throw new AppError(409, 'REFERRAL_NOT_PENDING', 'This task has no referral waiting for an answer.', { state: null });
         if (referral.state !== 'requested') throw referralNotPending(referral.state);

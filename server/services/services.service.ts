@@ -4,7 +4,7 @@ import { OpeningException, OpeningHours, type CreateServiceRequest, type Service
 import { REDIRECT_TARGETS } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
-import { AppError, notFound, validationError } from '../http/errors.ts';
+import { notFound, staleVersion, validationError } from '../http/errors.ts';
 import { isOpenAt } from './opening-hours.ts';
 import * as repo from './services.repository.ts';
 
@@ -102,7 +102,7 @@ export function createServicesService(db: Db) {
         if (!updated) {
           const current = await repo.findService(trx, id);
           if (!current) throw notFound('Service');
-          throw new AppError(409, 'STALE_VERSION', 'The entry changed meanwhile: reload it and try again.', { currentVersion: current.version });
+          throw staleVersion('entry', current.version);
         }
         await repo.replaceCoverage(trx, id, input.areaIds, input.municipalityIds);
         await insertAudit(trx, actor, ctx, { action: 'service.update', targetType: 'service', targetId: id, details: { name: input.name, active: input.active } });

@@ -15,7 +15,7 @@ import { insertAudit } from '../audit/audit.repository.ts';
 import { audiencesFor } from '../events/audience.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
-import { AppError, notFound, validationError } from '../http/errors.ts';
+import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
 import { recordOutcome } from './close-task.ts';
@@ -26,10 +26,6 @@ import * as repo from './tasks.repository.ts';
 
 const OPEN_STATES: readonly TaskState[] = ['queued', 'in_assessment', 'callback_pending'];
 type Trx = Transaction<Database>;
-
-function staleVersion(current: number): AppError {
-  return new AppError(409, 'STALE_VERSION', 'The task changed meanwhile: reload it and try again.', { currentVersion: current });
-}
 
 export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher) {
   const summary = (id: string) => loadTaskSummary(db, id, config);
@@ -76,7 +72,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Take the task before working on it.');
       if (task.claimed_by !== actor.id) throw await holderError(trx, task);
     }
-    if (opts.version !== undefined && opts.version !== task.version) throw staleVersion(task.version);
+    if (opts.version !== undefined && opts.version !== task.version) throw staleVersion('task', task.version);
     return task;
   }
 
@@ -326,7 +322,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         if (!task) throw notFound('Task');
         if (task.state !== 'closed' || !task.current_outcome_id) throw new AppError(409, 'TASK_NOT_CLOSED', 'Only a closed task has an outcome to amend.');
         if (task.outcome_type === 'cancelled') throw new AppError(409, 'TASK_CANCELLED', 'A task cancelled by the ERC has no outcome to amend.');
-        if (input.version !== task.version) throw staleVersion(task.version);
+        if (input.version !== task.version) throw staleVersion('task', task.version);
         const current = await repo.findOutcome(trx, task.current_outcome_id);
         if (actor.role !== 'shift_leader' && current.recorded_by_id !== actor.id) {
           throw new AppError(403, 'NOT_OUTCOME_AUTHOR', 'Only the nurse who recorded the outcome, or a shift leader, may amend it.');
