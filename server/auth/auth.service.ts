@@ -53,12 +53,15 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher, 
       }
       const token = randomToken();
       const actor: UserActor = { kind: 'user', id: user.id, username: user.username, displayName: user.display_name, role: Role.parse(user.role), sessionId: tokenDigest(token) };
-      const endedPrevious = await db.transaction().execute(async (trx) => {
-        const ended = previousToken ? await deleteSession(trx, tokenDigest(previousToken)) : false;
+      const endedPrevious = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        const previousUser = previousToken ? await deleteSession(trx, tokenDigest(previousToken)) : undefined;
         await insertSession(trx, actor.sessionId, user.id);
         await recordSuccessfulLogin(trx, user.id);
         await insertAudit(trx, actor, ctx, { action: 'auth.login', targetType: 'user', targetId: user.id });
-        return ended;
+        // A colleague logging in over her session in the same browser ends it as a logout would; the
+        // same nurse logging in again keeps her task (the new session is already live).
+        if (previousUser) await returnTasksOfEndedSessions(trx, changes, [previousUser], 'logout', config.session.idleMinutes);
+        return previousUser !== undefined;
       });
       if (endedPrevious && previousToken) publisher.sessionsEnded([tokenDigest(previousToken)], 'logout');
       return { user: { id: user.id, username: user.username, displayName: user.display_name, role: actor.role }, token };

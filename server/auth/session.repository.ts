@@ -27,9 +27,10 @@ export function touchSession(db: Executor, id: string) {
     .execute();
 }
 
-export async function deleteSession(db: Executor, id: string): Promise<boolean> {
-  const rows = await db.deleteFrom('user_session').where('id', '=', id).returning('id').execute();
-  return rows.length > 0;
+/** Ends one session; returns whose it was, or undefined when it had already ended. */
+export async function deleteSession(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db.deleteFrom('user_session').where('id', '=', id).returning('user_id').executeTakeFirst();
+  return row?.user_id;
 }
 
 /** Ends every session of a user; returns their ids so live sockets can be closed after commit. */

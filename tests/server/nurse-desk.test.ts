@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
-import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
+import { startTestServer, USER_PASSWORD, type Agent, type TestServer } from '../helpers/test-server.ts';
 import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
 
 // Issue 13: no outcome without a call, one held task per nurse, no claim left behind by an ended session.
@@ -162,6 +162,25 @@ describe('an ended session returns the tasks it held', () => {
     const row = await t.db.selectFrom('task').select(['state', 'claimed_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'queued', claimed_by: null });
     expect((await eventsOf(task.id)).map((e) => e.data)).toContainEqual({ from: nurse.id, sessionEnded: 'password_reset' });
+  });
+
+  it('a colleague logging in over her session in the same browser returns the task she held', async () => {
+    const nurse = await t.userWithRole('nurse');
+    const colleague = await t.userWithRole('nurse');
+    const task = await claimedBy(nurse.agent);
+    const res = await nurse.agent.post('/api/auth/login').send({ username: colleague.username, password: USER_PASSWORD });
+    expect(res.status).toBe(200);
+    const row = await t.db.selectFrom('task').select(['state', 'claimed_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'queued', claimed_by: null });
+    expect((await eventsOf(task.id)).map((e) => e.data)).toContainEqual({ from: nurse.id, sessionEnded: 'logout' });
+  });
+
+  it('logging in again as herself in the same browser keeps the task she holds', async () => {
+    const nurse = await t.userWithRole('nurse');
+    const task = await claimedBy(nurse.agent);
+    expect((await nurse.agent.post('/api/auth/login').send({ username: nurse.username, password: USER_PASSWORD })).status).toBe(200);
+    const row = await t.db.selectFrom('task').select(['state', 'claimed_by']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'in_assessment', claimed_by: nurse.id });
   });
 
   it('a claim racing a logout never leaves the task held by a user without a session', async () => {
