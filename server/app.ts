@@ -84,7 +84,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...referenceRoutes(createReferenceService(db)),
     ...protocolsRoutes(createProtocolsService(db), createProtocolReportService(db, config.reports)),
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
-    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher), intake),
+    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher, config.session.idleMinutes), intake),
     ...contactsRoutes(createContactsService(db)),
     ...servicesRoutes(createServicesService(db)),
     ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),

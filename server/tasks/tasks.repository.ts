@@ -147,6 +147,17 @@ export async function sessionExists(db: Executor, sessionId: string): Promise<bo
   return (await db.selectFrom('user_session').select('id').where('id', '=', sessionId).executeTakeFirst()) !== undefined;
 }
 
+/** Whether the user has a session that has not been idle past the limit. */
+export async function hasLiveSession(db: Executor, userId: string, idleMinutes: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('user_session')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A task the user holds, other than `exceptId`, if any. */
 export function findHeldTask(db: Executor, userId: string, exceptId?: string) {
   let query = db.selectFrom('task').select(['id', 'erc_task_id']).where('claimed_by', '=', userId).where('state', '=', 'in_assessment');

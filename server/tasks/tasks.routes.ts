@@ -133,7 +133,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       params: TaskIdParams,
       body: ReassignRequest,
       idempotent: true,
-      responses: { 200: taskReply, 409: conflict, 422: { description: 'REASON_REQUIRED or an invalid assignee' } },
+      responses: { 200: taskReply, 409: { description: `${conflict.description}, or COLLEAGUE_NOT_LOGGED_IN (the assignee is not logged in)` }, 422: { description: 'REASON_REQUIRED or an invalid assignee' } },
       async handle({ params, body, actor, ctx }) {
         return { status: 200, body: { task: await tasks.reassign(params.id, body, actor, ctx) } };
       },
@@ -147,7 +147,7 @@ export function tasksRoutes(tasks: TasksService, intake: IntakeService): RouteDe
       params: TaskIdParams,
       body: HandoverRequest,
       idempotent: true,
-      responses: { 200: taskReply, 409: { description: 'ALREADY_HOLDING_TASK (the colleague holds one), TASK_ALREADY_CLAIMED, TASK_NOT_CLAIMED, STALE_VERSION' }, 422: { description: 'VALIDATION_FAILED: not an active colleague' } },
+      responses: { 200: taskReply, 409: { description: 'ALREADY_HOLDING_TASK (the colleague holds one), COLLEAGUE_NOT_LOGGED_IN, TASK_ALREADY_CLAIMED, TASK_NOT_CLAIMED, STALE_VERSION' }, 422: { description: 'VALIDATION_FAILED: not an active colleague' } },
       async handle({ params, body, actor, ctx }) {
         return { status: 200, body: { task: await tasks.handover(params.id, body, actor, ctx) } };
       },

@@ -27,7 +27,7 @@ import * as repo from './tasks.repository.ts';
 const OPEN_STATES: readonly TaskState[] = ['queued', 'in_assessment', 'callback_pending'];
 type Trx = Transaction<Database>;
 
-export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher) {
+export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher, sessionIdleMinutes: number) {
   const summary = (id: string) => loadTaskSummary(db, id, config);
 
   async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
@@ -52,6 +52,18 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {
       heldTask: { id: held.id, ercTaskId: held.erc_task_id },
     });
+  }
+
+  /**
+   * A task may be given only to a colleague who is logged in: a logged-out one would hold it with
+   * nobody at the phone. Takes the colleague's claimant lock first (the order a claim uses), so a
+   * session end waiting on that lock returns the task after this commits.
+   */
+  async function lockLoggedInColleague(trx: Trx, colleague: { id: string; display_name: string }): Promise<void> {
+    await repo.lockClaimant(trx, colleague.id);
+    if (!(await repo.hasLiveSession(trx, colleague.id, sessionIdleMinutes))) {
+      throw new AppError(409, 'COLLEAGUE_NOT_LOGGED_IN', `${colleague.display_name} is not logged in: give the task to a colleague who is, or return it to the queue.`);
+    }
   }
 
   /**
@@ -185,12 +197,13 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       ctx: RequestContext,
     ): Promise<TaskSummary> {
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-        const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
         const assigneeId = input.assigneeId ?? actor.id;
         const assignee = await repo.findActiveUser(trx, assigneeId);
         if (!assignee || (assignee.role !== 'nurse' && assignee.role !== 'shift_leader')) {
           throw validationError([{ path: 'body.assigneeId', message: 'Not an active nurse or shift leader' }]);
         }
+        if (assignee.id !== actor.id) await lockLoggedInColleague(trx, assignee);
+        const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
         const liveClaim = task.state === 'in_assessment' && !isStale(task, config);
         if (liveClaim && !input.reason) {
           throw new AppError(422, 'REASON_REQUIRED', 'The current holder is active: give a reason for taking the task from them.', [
@@ -221,7 +234,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         if (!target || (target.role !== 'nurse' && target.role !== 'shift_leader')) {
           throw validationError([{ path: 'body.toUserId', message: 'Not an active nurse or shift leader other than you' }]);
         }
-        await repo.lockClaimant(trx, target.id);
+        await lockLoggedInColleague(trx, target);
         await lockForWork(trx, id, actor, { version: input.version, requireHolder: true });
         const held = await repo.findHeldTask(trx, target.id, id);
         if (held) {

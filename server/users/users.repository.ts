@@ -15,12 +15,21 @@ export function lockUserById(db: Executor, id: string) {
   return db.selectFrom('app_user').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export function listActiveClinicalUsers(db: Executor) {
+/** Active nurses and shift leaders with a session not idle past the limit (who can take a task now). */
+export function listLoggedInClinicalUsers(db: Executor, idleMinutes: number) {
   return db
     .selectFrom('app_user')
     .select(['id', 'display_name', 'role'])
     .where('active', '=', true)
     .where('role', 'in', ['nurse', 'shift_leader'])
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('user_session')
+          .select('user_session.id')
+          .whereRef('user_session.user_id', '=', 'app_user.id')
+          .where('user_session.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`),
+      ),
+    )
     .orderBy('display_name')
     .execute();
 }

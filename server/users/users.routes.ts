@@ -22,7 +22,7 @@ export function usersRoutes(users: UsersService): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/api/colleagues',
-      summary: 'The active nurses and shift leaders other than you (to hand a task to)',
+      summary: 'The logged-in nurses and shift leaders other than you (to hand a task to)',
       tag: 'users',
       access: { kind: 'session', roles: ['nurse', 'shift_leader'] },
       responses: { 200: { description: 'Colleagues by name', schema: ColleagueList } },

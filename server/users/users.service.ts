@@ -10,7 +10,7 @@ import { returnTasksOfEndedSessions } from '../tasks/session-end.ts';
 import type { Actor, RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { countActiveAdmins, insertUser, listActiveClinicalUsers, listUsers, lockUserById, updateUser, type UserRow } from './users.repository.ts';
+import { countActiveAdmins, insertUser, listLoggedInClinicalUsers, listUsers, lockUserById, updateUser, type UserRow } from './users.repository.ts';
 
 export function toAdminUserDto(row: UserRow): AdminUserDto {
   return {
@@ -31,9 +31,9 @@ export function createUsersService(db: Db, publisher: Publisher, idleMinutes: nu
       return (await listUsers(db)).map(toAdminUserDto);
     },
 
-    /** The active nurses and shift leaders other than the asking user (to hand a task to). */
+    /** The logged-in nurses and shift leaders other than the asking user (to hand a task to). */
     async colleagues(actor: UserActor): Promise<ColleagueList['colleagues']> {
-      const rows = await listActiveClinicalUsers(db);
+      const rows = await listLoggedInClinicalUsers(db, idleMinutes);
       return rows.filter((r) => r.id !== actor.id).map((r) => ({ id: r.id, displayName: r.display_name, role: r.role === 'shift_leader' ? 'shift_leader' : 'nurse' }));
     },
 

@@ -242,6 +242,8 @@ describe('the nurse desk in Chromium', () => {
   });
 
   it('logout with a held task can hand it to a named colleague instead', async () => {
+    // Only a colleague who is logged in is offered: she is on duty at her own desk.
+    await apiLogin(baseUrl, COLLEAGUE.username, COLLEAGUE.password);
     await logIn();
     const task = await intake('DESK-6');
     await take('DESK-6');

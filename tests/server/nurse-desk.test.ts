@@ -277,4 +277,22 @@ describe('handing a held task to a named colleague', () => {
     expect((await eventsOf(task.id)).map((e) => e.type)).toContain('task.handed_over');
     expect((await auditOf(task.id)).map((e) => e.action)).toContain('task.handover');
   });
+
+  it('a colleague who is not logged in is neither offered nor accepted, for a handover or a reassign', async () => {
+    const a = await t.userWithRole('nurse');
+    const away = await t.userWithRole('nurse');
+    expect((await away.agent.post('/api/auth/logout')).status).toBe(204);
+    const task = await claimedBy(a.agent);
+
+    const colleagues = (await a.agent.get('/api/colleagues')).body.colleagues as { id: string }[];
+    expect(colleagues.map((c) => c.id)).not.toContain(away.id);
+    const refused = await a.agent.post(`/api/tasks/${task.id}/handover`).send({ version: task.version, toUserId: away.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('COLLEAGUE_NOT_LOGGED_IN');
+    const reassigned = await leader.agent.post(`/api/tasks/${task.id}/reassign`).send({ version: task.version, assigneeId: away.id, reason: 'Break' });
+    expect(reassigned.status).toBe(409);
+    expect(reassigned.body.error.code).toBe('COLLEAGUE_NOT_LOGGED_IN');
+    const row = await t.db.selectFrom('task').select(['claimed_by', 'version']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ claimed_by: a.id, version: task.version });
+  });
 });

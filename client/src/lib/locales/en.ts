@@ -405,6 +405,7 @@ export const en: Messages = {
     errors: {
       NO_ANSWERED_CALL: 'Phone advice and redirects need an answered call. Record the call first, or send a unit.',
       ALREADY_HOLDING_TASK: 'You already hold a task. Return it to the queue before taking another.',
+      COLLEAGUE_NOT_LOGGED_IN: 'That colleague is not logged in. Choose one who is, or return the task to the queue.',
       TASK_ALREADY_CLAIMED: '{{name}} took this task first.',
       TASK_CLOSED: 'This task is already closed.',
       TASK_NOT_CLAIMED: 'You do not hold this task (any more). Take it first.',

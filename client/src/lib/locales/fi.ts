@@ -404,6 +404,7 @@ export const fi = {
     errors: {
       NO_ANSWERED_CALL: 'Puhelinneuvonta ja ohjaus vaativat vastatun puhelun. Kirjaa puhelu ensin tai lähetä yksikkö.',
       ALREADY_HOLDING_TASK: 'Sinulla on jo tehtävä työn alla. Palauta se jonoon ennen uuden ottamista.',
+      COLLEAGUE_NOT_LOGGED_IN: 'Kollega ei ole kirjautuneena. Valitse kirjautunut kollega tai palauta tehtävä jonoon.',
       TASK_ALREADY_CLAIMED: '{{name}} ehti ottaa tämän tehtävän.',
       TASK_CLOSED: 'Tehtävä on jo suljettu.',
       TASK_NOT_CLAIMED: 'Tehtävä ei ole (enää) sinulla. Ota se ensin.',

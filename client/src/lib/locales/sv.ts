@@ -405,6 +405,7 @@ export const sv: Messages = {
     errors: {
       NO_ANSWERED_CALL: 'Telefonrådgivning och hänvisning kräver ett besvarat samtal. Registrera samtalet först eller skicka en enhet.',
       ALREADY_HOLDING_TASK: 'Du har redan ett uppdrag under arbete. Lämna tillbaka det till kön innan du tar ett nytt.',
+      COLLEAGUE_NOT_LOGGED_IN: 'Kollegan är inte inloggad. Välj en som är inloggad, eller lämna tillbaka uppdraget till kön.',
       TASK_ALREADY_CLAIMED: '{{name}} hann ta uppdraget först.',
       TASK_CLOSED: 'Uppdraget är redan avslutat.',
       TASK_NOT_CLAIMED: 'Du har inte (längre) uppdraget. Ta det först.',
