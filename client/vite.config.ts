@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { precompressPlugin } from './build/precompress.ts';
+import { precompressPlugin } from '../server/tools/precompress.ts';
 
 const API = 'http://localhost:3000';
 

@@ -53,7 +53,7 @@ export function App() {
   if (session.status === 'anonymous') {
     return (
       <Shell user={null}>
-        <Suspense fallback={<Loading />}>
+        <Suspense key="login" fallback={<Loading />}>
           <LoginPage onLoggedIn={loggedIn} notice={session.notice} />
         </Suspense>
       </Shell>
@@ -61,7 +61,9 @@ export function App() {
   }
   return (
     <Shell user={session.user} onLogout={() => void logout()}>
-      <Suspense fallback={<Loading />}>
+      {/* Keyed apart from the login page's: a session that ends unmounts the pages at once, not hidden
+          while the login page's code is fetched. */}
+      <Suspense key="pages" fallback={<Loading />}>
         <Routed user={session.user} />
       </Suspense>
     </Shell>
