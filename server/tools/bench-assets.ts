@@ -1,7 +1,7 @@
 // npm run bench:assets: what each page's first load costs the browser. Builds the client when it is
 // missing or stale (as `npm start` does), then reads Vite's manifest: a page's first load is the entry
-// with its static imports, the messages of one language (Finnish, the default) and the page's own
-// chunk with its static imports. Prints the bytes of script and style as sent: raw, gzip and Brotli
+// with its static imports, the messages of one language (Finnish, the default), the page's own chunk
+// with its static imports and, once someone is logged in, the Socket.IO client. Prints the bytes of script and style as sent: raw, gzip and Brotli
 // (the precompressed copies the server serves), and the script's gzip bytes against the 120 kB goal.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -13,12 +13,13 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIST = path.join(ROOT, 'client/dist');
 const GOAL_GZIP_SCRIPT = 120_000;
 const LANGUAGE_MODULE = 'src/lib/locales/fi.ts';
-const PAGES: readonly { name: string; module: string }[] = [
-  { name: 'login', module: 'src/features/auth/components/login-page.tsx' },
-  { name: 'nurse console', module: 'src/features/nurse-console/components/nurse-console-page.tsx' },
-  { name: 'live board', module: 'src/features/live-load/components/live-load-page.tsx' },
-  { name: 'reports', module: 'src/features/reports/components/reports-page.tsx' },
-  { name: 'admin', module: 'src/features/admin/components/admin-page.tsx' },
+const REALTIME_MODULE = /\/node_modules\/socket\.io-client\//;
+const PAGES: readonly { name: string; module: string; loggedIn: boolean }[] = [
+  { name: 'login', module: 'src/features/auth/components/login-page.tsx', loggedIn: false },
+  { name: 'nurse console', module: 'src/features/nurse-console/components/nurse-console-page.tsx', loggedIn: true },
+  { name: 'live board', module: 'src/features/live-load/components/live-load-page.tsx', loggedIn: true },
+  { name: 'reports', module: 'src/features/reports/components/reports-page.tsx', loggedIn: true },
+  { name: 'admin', module: 'src/features/admin/components/admin-page.tsx', loggedIn: true },
 ];
 
 const Manifest = z.record(
@@ -69,14 +70,16 @@ function bytes(files: Iterable<string>): Bytes {
 }
 
 const entry = Object.keys(manifest).find((key) => manifest[key]?.isEntry);
-if (!entry) throw new Error('The client manifest has no entry');
+const realtime = Object.keys(manifest).find((key) => REALTIME_MODULE.test(key));
+if (!entry || !realtime) throw new Error('The client manifest has no entry or no Socket.IO client chunk');
 const kB = (n: number) => (n / 1000).toFixed(1).padStart(7);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-out(`First load per page (entry + ${LANGUAGE_MODULE.replace(/.*\//, '')} messages + the page's chunk), kB = 1,000 bytes`);
+out(`First load per page (entry + ${LANGUAGE_MODULE.replace(/.*\//, '')} messages + the page's chunk + Socket.IO when logged in), kB = 1,000 bytes`);
 out('page            |  script raw  gzip   brotli |  style raw  gzip  brotli | script gzip / 120 kB goal');
 for (const page of PAGES) {
   const files = firstLoad(page.module, firstLoad(LANGUAGE_MODULE, firstLoad(entry, new Set())));
+  if (page.loggedIn) firstLoad(realtime, files);
   const script = bytes([...files].filter((file) => file.endsWith('.js')));
   const style = bytes([...files].filter((file) => file.endsWith('.css')));
   const ratio = script.gzip / GOAL_GZIP_SCRIPT;
