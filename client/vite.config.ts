@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompressPlugin } from '../server/tools/precompress.ts';
 
 const API = 'http://localhost:3000';
 
@@ -8,10 +9,12 @@ const API = 'http://localhost:3000';
 // Vite serves it and forwards the API, the socket and the health checks to a locally running server.
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react()],
+  plugins: [react(), precompressPlugin()],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
+    // .vite/manifest.json: which chunks each page needs (npm run bench:assets reads it).
+    manifest: true,
   },
   server: {
     proxy: {

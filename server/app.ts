@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -9,7 +8,8 @@ import type { Metrics } from './metrics/metrics.ts';
 import { requestLogger } from './logger.ts';
 import type { Publisher } from './realtime/publisher.ts';
 import { createAuthenticator } from './http/authenticator.ts';
-import { apiNotFound, assetNotFound, errorHandler } from './http/error-handler.ts';
+import { clientAssets } from './http/client-assets.ts';
+import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
 import { noStore, refuseCrossSite, securityHeaders } from './http/security.ts';
@@ -123,15 +123,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
   mountRoutes(router, routes, { auth: createAuthenticator(auth), db, checkReplies: config.env !== 'production' });
   app.use(router);
   app.use('/api', apiNotFound);
-  if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-    // The client routes in the browser: any other GET (but a missing built file) gets the app's page.
-    app.get(/^\/(?!api\/|assets\/|healthz|readyz|socket\.io\/).*/, (_req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(path.join(CLIENT_DIST, 'index.html'));
-    });
-  }
-  app.use('/assets', assetNotFound);
+  app.use(clientAssets(CLIENT_DIST));
   app.use(errorHandler);
   return { app, routes, auth };
 }

@@ -1,15 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ComponentType, type LazyExoticComponent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../server/contracts/auth.ts';
-import { AdminPage } from '../features/admin/components/admin-page.tsx';
-import { AuditReportPage } from '../features/audits/components/audit-report-page.tsx';
-import { AuditsPage } from '../features/audits/components/audits-page.tsx';
-import { ReviewPage } from '../features/audits/components/review-page.tsx';
-import { LoginPage } from '../features/auth/components/login-page.tsx';
-import { LiveLoadPage } from '../features/live-load/components/live-load-page.tsx';
-import { NurseConsolePage } from '../features/nurse-console/components/nurse-console-page.tsx';
-import { ProtocolsPage } from '../features/protocols/components/protocols-page.tsx';
-import { ReportsPage } from '../features/reports/components/reports-page.tsx';
 import { ErrorMessage } from '../lib/error-message.tsx';
 import { Link } from '../lib/link.tsx';
 import { usePageTitle } from '../lib/page-title.ts';
@@ -18,6 +9,23 @@ import { homePathFor, resolveRoute, type PageId } from './routes.ts';
 import { Shell } from './shell.tsx';
 import { useSession } from './use-session.ts';
 
+// Each page is its own chunk, fetched when first shown: the login page and the nurse console load
+// only their own code. A fetch that fails (the network, or a new version replaced the files) shows a
+// notice that reloads the app.
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): LazyExoticComponent<ComponentType<P>> {
+  return lazy(() => load().then((page) => ({ default: page }), () => ({ default: PageLoadFailed })));
+}
+
+const LoginPage = lazyPage(async () => (await import('../features/auth/components/login-page.tsx')).LoginPage);
+const NurseConsolePage = lazyPage(async () => (await import('../features/nurse-console/components/nurse-console-page.tsx')).NurseConsolePage);
+const LiveLoadPage = lazyPage(async () => (await import('../features/live-load/components/live-load-page.tsx')).LiveLoadPage);
+const ReportsPage = lazyPage(async () => (await import('../features/reports/components/reports-page.tsx')).ReportsPage);
+const ProtocolsPage = lazyPage(async () => (await import('../features/protocols/components/protocols-page.tsx')).ProtocolsPage);
+const AuditsPage = lazyPage(async () => (await import('../features/audits/components/audits-page.tsx')).AuditsPage);
+const ReviewPage = lazyPage(async () => (await import('../features/audits/components/review-page.tsx')).ReviewPage);
+const AuditReportPage = lazyPage(async () => (await import('../features/audits/components/audit-report-page.tsx')).AuditReportPage);
+const AdminPage = lazyPage(async () => (await import('../features/admin/components/admin-page.tsx')).AdminPage);
+
 export function App() {
   const { t } = useTranslation();
   const { session, retry, loggedIn, logout } = useSession();
@@ -25,7 +33,7 @@ export function App() {
   if (session.status === 'loading') {
     return (
       <Shell user={null}>
-        <p className="muted loading">{t('app.loading')}</p>
+        <Loading />
       </Shell>
     );
   }
@@ -45,14 +53,37 @@ export function App() {
   if (session.status === 'anonymous') {
     return (
       <Shell user={null}>
-        <LoginPage onLoggedIn={loggedIn} notice={session.notice} />
+        <Suspense key="login" fallback={<Loading />}>
+          <LoginPage onLoggedIn={loggedIn} notice={session.notice} />
+        </Suspense>
       </Shell>
     );
   }
   return (
     <Shell user={session.user} onLogout={() => void logout()}>
-      <Routed user={session.user} />
+      {/* Keyed apart from the login page's: a session that ends unmounts the pages at once, not hidden
+          while the login page's code is fetched. */}
+      <Suspense key="pages" fallback={<Loading />}>
+        <Routed user={session.user} />
+      </Suspense>
     </Shell>
+  );
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p className="muted loading">{t('app.loading')}</p>;
+}
+
+function PageLoadFailed() {
+  const { t } = useTranslation();
+  return (
+    <section className="page">
+      <h1>{t('app.startFailed')}</h1>
+      <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
+        {t('app.retry')}
+      </button>
+    </section>
   );
 }
 

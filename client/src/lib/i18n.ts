@@ -1,9 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { ApiError } from './api.ts';
-import { en } from './locales/en.ts';
-import { fi } from './locales/fi.ts';
-import { sv } from './locales/sv.ts';
+import type { fi, Messages } from './locales/fi.ts';
 
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,6 +31,22 @@ function storedLanguage(): Language {
 
 export const i18n = i18next.createInstance();
 
+// Each language is its own chunk: a page loads the messages of the language it shows, not all three.
+const LOADERS: Readonly<Record<Language, () => Promise<Messages>>> = {
+  fi: async () => (await import('./locales/fi.ts')).fi,
+  sv: async () => (await import('./locales/sv.ts')).sv,
+  en: async () => (await import('./locales/en.ts')).en,
+};
+const loaded: Partial<Record<Language, Messages>> = {};
+/** The language last asked for: a slower fetch of an earlier choice does not win over it. */
+let requested: Language | null = null;
+
+async function loadMessages(language: Language): Promise<Messages> {
+  const messages = loaded[language] ?? (await LOADERS[language]());
+  loaded[language] = messages;
+  return messages;
+}
+
 function applyLanguage(language: string): void {
   document.documentElement.lang = language;
   document.title = i18n.t('app.name');
@@ -40,24 +54,45 @@ function applyLanguage(language: string): void {
 
 i18n.on('languageChanged', applyLanguage);
 
-void i18n.use(initReactI18next).init({
-  resources: { fi: { translation: fi }, sv: { translation: sv }, en: { translation: en } },
-  lng: storedLanguage(),
-  fallbackLng: 'fi',
-  supportedLngs: [...LANGUAGES],
-  interpolation: { escapeValue: false }, // React escapes
-  returnNull: false,
-  initAsync: false,
-});
+/** Loads the remembered language's messages and starts i18next: render the app after it resolves. */
+export async function startI18n(): Promise<void> {
+  const language = storedLanguage();
+  const messages = await loadMessages(language);
+  await i18n.use(initReactI18next).init({
+    resources: { [language]: { translation: messages } },
+    lng: language,
+    // Every language has every message (the Messages type): nothing to fall back to.
+    fallbackLng: false,
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false }, // React escapes
+    returnNull: false,
+    initAsync: false,
+  });
+}
 
-/** Switches the interface language and remembers it in this browser. */
+/** Switches the interface language (fetching its messages the first time) and remembers it in this browser. */
 export function setLanguage(language: Language): void {
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
   } catch {
     // Not remembered, but still switched.
   }
-  void i18n.changeLanguage(language);
+  requested = language;
+  // When the messages cannot be fetched the interface stays in the language it shows.
+  loadMessages(language)
+    .then(async (messages) => {
+      if (requested !== language) return;
+      if (!i18n.hasResourceBundle(language, 'translation')) i18n.addResourceBundle(language, 'translation', messages);
+      await i18n.changeLanguage(language);
+    })
+    .catch(() => undefined);
+}
+
+/** The messages of the language shown now: to tell whether a server-given key has a text. */
+export function messages(): Messages {
+  const messages = loaded[currentLanguage()];
+  if (!messages) throw new Error('The messages of the shown language are not loaded');
+  return messages;
 }
 
 export function currentLanguage(): Language {
@@ -68,7 +103,7 @@ export function currentLanguage(): Language {
 type ErrorCode = keyof typeof fi.errors;
 
 function isKnownCode(code: string): code is ErrorCode {
-  return Object.hasOwn(fi.errors, code);
+  return Object.hasOwn(messages().errors, code);
 }
 
 function retryAfterSeconds(details: unknown): number {

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type {
   AuditChangedEvent,
   AuditCriticalEvent,
@@ -26,6 +26,8 @@ type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const RETRY_AFTER_REFUSAL_MS = 5_000;
 
 let socket: AppSocket | null = null;
+/** Counts connects and disconnects: a connect whose client code arrives after a newer call gives up. */
+let generation = 0;
 let state: ConnectionState = 'offline';
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 /** Set by session:changed, cleared by a new connection: the rooms of this connection are out of date. */
@@ -47,12 +49,26 @@ function setState(next: ConnectionState): void {
  * Opens the Socket.IO connection for the logged-in user (the session cookie authenticates it) and
  * keeps it open: socket.io retries transport failures itself, and this module retries after the
  * server closed or refused the socket. Calling it again replaces the previous connection.
+ * The Socket.IO client is fetched here, on the first connect: the login page never loads it.
  */
 export function connectRealtime(handlers: RealtimeHandlers): void {
   disconnectRealtime();
-  const s: AppSocket = io({ withCredentials: true });
-  socket = s;
+  const mine = generation;
   setState('connecting');
+  import('socket.io-client').then(
+    ({ io }) => {
+      if (mine === generation) open(io({ withCredentials: true }), handlers);
+    },
+    () => {
+      if (mine !== generation) return;
+      setState('offline');
+      retryTimer = setTimeout(() => connectRealtime(handlers), RETRY_AFTER_REFUSAL_MS);
+    },
+  );
+}
+
+function open(s: AppSocket, handlers: RealtimeHandlers): void {
+  socket = s;
   s.on('connect', () => {
     stale = false;
     setState('connected');
@@ -119,6 +135,7 @@ export function reconnectIfStale(): void {
 }
 
 export function disconnectRealtime(): void {
+  generation++;
   clearTimeout(retryTimer);
   stale = false;
   const s = socket;

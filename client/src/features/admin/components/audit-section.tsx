@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEntryDto } from '../../../../../server/contracts/audit.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime, helsinkiLocalToIso } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
-import { fi } from '../../../lib/locales/fi.ts';
+import { currentLanguage, messages } from '../../../lib/i18n.ts';
+import type { fi } from '../../../lib/locales/fi.ts';
 import { isRole } from '../../../lib/roles.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchAuditPage, type AuditFilters } from '../api/audit-api.ts';
@@ -33,12 +33,12 @@ function toFilters(form: FilterForm): AuditFilters {
 
 type ActionNames = typeof fi.admin.audit.actions;
 type KnownAction = { [G in keyof ActionNames]: `${G}.${keyof ActionNames[G] & string}` }[keyof ActionNames];
-// Finnish has every key the other languages have (Messages), so it tells which actions have a name.
-const ACTION_NAMES: Readonly<Record<string, Readonly<Record<string, string>> | undefined>> = fi.admin.audit.actions;
 
 function isKnownAction(action: string): action is KnownAction {
+  // Every language has the same keys (Messages): the one shown tells which actions have a name.
+  const actionNames: Readonly<Record<string, Readonly<Record<string, string>> | undefined>> = messages().admin.audit.actions;
   const [group = '', name = '', ...rest] = action.split('.');
-  const names = Object.hasOwn(ACTION_NAMES, group) ? ACTION_NAMES[group] : undefined;
+  const names = Object.hasOwn(actionNames, group) ? actionNames[group] : undefined;
   return rest.length === 0 && names !== undefined && Object.hasOwn(names, name);
 }
 

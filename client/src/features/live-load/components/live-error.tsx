@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../lib/api.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
-import { fi } from '../../../lib/locales/fi.ts';
+import { messages } from '../../../lib/i18n.ts';
 import { isMessageKey } from '../utils/messages.ts';
 
 /** A refused request: the task errors of this board in its own words, anything else as everywhere else. */
@@ -10,7 +10,7 @@ export function LiveError({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;
   if (error instanceof ApiError) {
     const code = error.code;
-    if (isMessageKey(fi.live.errors, code)) {
+    if (isMessageKey(messages().live.errors, code)) {
       return (
         <div className="message message-error" role="alert">
           <p>{t(`live.errors.${code}`)}</p>

@@ -1,4 +1,5 @@
-import { fi } from '../../../lib/locales/fi.ts';
+import { messages } from '../../../lib/i18n.ts';
+import type { fi } from '../../../lib/locales/fi.ts';
 
 /** Whether `key` is one of the object's own keys: narrows a server-given string to a message key. */
 export function isMessageKey<T extends object>(messages: T, key: string): key is Extract<keyof T, string> {
@@ -10,11 +11,11 @@ type EventTypeKey = Extract<keyof typeof fi.live.detail.eventTypes, string>;
 
 export function eventTypeKey(type: string): EventTypeKey | null {
   const key = type.replace(/\./g, '_');
-  return isMessageKey(fi.live.detail.eventTypes, key) ? key : null;
+  return isMessageKey(messages().live.detail.eventTypes, key) ? key : null;
 }
 
 type RedirectTargetKey = Extract<keyof typeof fi.live.outcomes.targets, string>;
 
 export function redirectTargetKey(target: string): RedirectTargetKey | null {
-  return isMessageKey(fi.live.outcomes.targets, target) ? target : null;
+  return isMessageKey(messages().live.outcomes.targets, target) ? target : null;
 }

@@ -1,7 +1,7 @@
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import { ApiError } from '../../../lib/api.ts';
-import { errorText, i18n, type Language } from '../../../lib/i18n.ts';
-import { fi } from '../../../lib/locales/fi.ts';
+import { errorText, i18n, messages, type Language } from '../../../lib/i18n.ts';
+import type { fi } from '../../../lib/locales/fi.ts';
 import { codeName } from '../../../lib/task-code-name.ts';
 
 /** The task code's name in the reader's language (from the code table), else ERC's label. */
@@ -12,7 +12,7 @@ export function taskName(task: Pick<TaskSummary, 'taskName' | 'taskLabel'>, lang
 type NurseErrorCode = keyof typeof fi.nurse.errors;
 
 function isNurseErrorCode(code: string): code is NurseErrorCode {
-  return Object.hasOwn(fi.nurse.errors, code);
+  return Object.hasOwn(messages().nurse.errors, code);
 }
 
 function claimedByName(details: unknown): string {
