@@ -32,17 +32,26 @@ function actorColumns(actor: Actor): { actor_id: string | null; actor_name: stri
  * and its record commit or vanish together. Never put patient data in `details`.
  */
 export async function insertAudit(db: Executor, actor: Actor, ctx: RequestContext, record: AuditRecord): Promise<void> {
+  await insertAudits(db, actor, ctx, [record]);
+}
+
+/** Appends several audit rows of one actor and request in one statement (same rules as insertAudit). */
+export async function insertAudits(db: Executor, actor: Actor, ctx: RequestContext, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const who = actorColumns(actor);
   await db
     .insertInto('audit_log')
-    .values({
-      ...actorColumns(actor),
-      action: record.action,
-      target_type: record.targetType ?? null,
-      target_id: record.targetId ?? null,
-      request_id: ctx.requestId,
-      client_ip: ctx.clientIp,
-      details: JSON.stringify(record.details ?? {}),
-    })
+    .values(
+      records.map((record) => ({
+        ...who,
+        action: record.action,
+        target_type: record.targetType ?? null,
+        target_id: record.targetId ?? null,
+        request_id: ctx.requestId,
+        client_ip: ctx.clientIp,
+        details: JSON.stringify(record.details ?? {}),
+      })),
+    )
     .execute();
 }
 
