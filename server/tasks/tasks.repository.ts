@@ -170,13 +170,9 @@ function claimChanges(userId: string) {
  * undefined means the task was not waiting.
  */
 export function claimTask(db: Executor, id: string, userId: string) {
-  return db
-    .updateTable('task')
-    .set(claimChanges(userId))
-    .where('id', '=', id)
-    .where('state', 'in', ['queued', 'callback_pending'])
-    .returning(['id', 'version', 'state'])
-    .executeTakeFirst();
+  return summariesOfChanged(db, (qc) =>
+    qc.updateTable('task').set(claimChanges(userId)).where('id', '=', id).where('state', 'in', ['queued', 'callback_pending']).returningAll(),
+  ).executeTakeFirst();
 }
 
 /** Claims the top of the queue; SKIP LOCKED gives concurrent callers different tasks. */
@@ -191,13 +187,14 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
     .forUpdate()
     .skipLocked();
   if (areaId) next = next.where('area_id', '=', areaId);
-  return db
-    .updateTable('task')
-    .set(claimChanges(userId))
-    .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
-    .where('state', 'in', ['queued', 'callback_pending'])
-    .returning(['id', 'version', 'state'])
-    .executeTakeFirst();
+  return summariesOfChanged(db, (qc) =>
+    qc
+      .updateTable('task')
+      .set(claimChanges(userId))
+      .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
+      .where('state', 'in', ['queued', 'callback_pending'])
+      .returningAll(),
+  ).executeTakeFirst();
 }
 
 /**
@@ -209,16 +206,35 @@ export function lockClaimant(db: Executor, userId: string) {
   return db.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
 }
 
-/** Whether the session still exists: a claim that waited on a session end must not outlive it. */
-export async function sessionExists(db: Executor, sessionId: string): Promise<boolean> {
-  return (await db.selectFrom('user_session').select('id').where('id', '=', sessionId).executeTakeFirst()) !== undefined;
+/** The tasks the user holds, other than `exceptId`, longest held first. */
+function heldTasks(db: QueryCreator<Database>, userId: string, exceptId?: string) {
+  let query = db.selectFrom('task').where('claimed_by', '=', userId).where('state', '=', 'in_assessment');
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.orderBy('claimed_at').limit(1);
 }
 
 /** A task the user holds, other than `exceptId`, if any. */
 export function findHeldTask(db: Executor, userId: string, exceptId?: string) {
-  let query = db.selectFrom('task').select(['id', 'erc_task_id']).where('claimed_by', '=', userId).where('state', '=', 'in_assessment');
-  if (exceptId) query = query.where('id', '!=', exceptId);
-  return query.orderBy('claimed_at').limit(1).executeTakeFirst();
+  return heldTasks(db, userId, exceptId).select(['id', 'erc_task_id']).executeTakeFirst();
+}
+
+/**
+ * In one statement: whether the session still exists (a claim that waited on a session end must not
+ * outlive it) and a task the user holds other than `exceptId`. Run it after lockClaimant, as a
+ * statement of its own, so it sees what a session end that held the lock committed.
+ */
+export async function claimantCheck(db: Executor, userId: string, sessionId: string, exceptId?: string) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('user_session').select('user_session.id').where('user_session.id', '=', sessionId)).as('session_live'),
+      heldTasks(db, userId, exceptId).select('id').as('held_id'),
+      heldTasks(db, userId, exceptId).select('erc_task_id').as('held_erc_task_id'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    sessionLive: row.session_live,
+    held: row.held_id && row.held_erc_task_id ? { id: row.held_id, erc_task_id: row.held_erc_task_id } : undefined,
+  };
 }
 
 /**
@@ -268,14 +284,18 @@ export async function returnTasksOfGoneHolders(db: Executor, userIds: readonly s
   return returned;
 }
 
-/** Applies a change and moves the version on; call with the row locked or the condition in `where`. */
+/**
+ * Applies a change and moves the version on; call with the row locked or the condition in `where`.
+ * Answers with the task's summary after the change, so a command need not read it again.
+ */
 export function updateTask(db: Executor, id: string, changes: UpdateObject<Database, 'task'>) {
-  return db
-    .updateTable('task')
-    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .returning(['id', 'version', 'state'])
-    .executeTakeFirstOrThrow();
+  return summariesOfChanged(db, (qc) =>
+    qc
+      .updateTable('task')
+      .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll(),
+  ).executeTakeFirstOrThrow();
 }
 
 /** Marks the holder's client alive and clears a stale flag; the version stays (not an edit). */
