@@ -385,8 +385,3 @@ export async function displayNames(db: Executor, usernames: readonly string[]): 
 export function findActiveUser(db: Executor, id: string) {
   return db.selectFrom('app_user').select(['id', 'role', 'display_name']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
 }
-
-export async function activeRedFlagIds(db: Executor): Promise<Set<string>> {
-  const rows = await db.selectFrom('red_flag').select('id').where('active', '=', true).execute();
-  return new Set(rows.map((r) => r.id));
-}

@@ -17,6 +17,7 @@ import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
+import type { ReferenceCache } from '../reference/reference-cache.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
 import { recordOutcome } from './close-task.ts';
 import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
@@ -31,7 +32,7 @@ function staleVersion(current: number): AppError {
   return new AppError(409, 'STALE_VERSION', 'The task changed meanwhile: reload it and try again.', { currentVersion: current });
 }
 
-export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher) {
+export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher, reference: ReferenceCache) {
   const summary = (id: string) => loadTaskSummary(db, id, config);
 
   async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
@@ -286,7 +287,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Saves the assessment draft (any time while the task is held). */
     async saveAssessment(id: string, version: number, assessment: AssessmentFields, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      const known = await repo.activeRedFlagIds(db);
+      const known = await reference.activeRedFlagIds();
       const unknown = assessment.redFlags.filter((f) => !known.has(f));
       if (unknown.length > 0) throw validationError(unknown.map((f) => ({ path: 'body.redFlags', message: `Unknown red flag "${f}"` })));
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
