@@ -47,9 +47,9 @@ export async function startCacheInvalidation(handle: Pick<DbHandle, 'listen'>, l
       live = true;
     },
     disconnected() {
+      if (live) logger.warn('cache listener lost its connection: caches bypassed until it is back');
       live = false;
       for (const t of CacheTopic.options) bump(t);
-      logger.warn('cache listener lost its connection: caches bypassed until it is back');
     },
   });
   return {
