@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type OperationNodeSource } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
 
 export type Audience = 'all' | 'shift_leader';
@@ -14,16 +14,17 @@ export interface NewTaskEvent {
 }
 
 /**
- * Appends events with the next numbers, in the order given, in one statement: the counter row moves
- * on by their number and stays locked until the transaction ends, so numbers are gapless and commit
- * in order; call this last in a transaction to hold it briefly. Returns the numbers in that order.
+ * Appends events with the next numbers, in the order given, in one statement (with `alongside`, a
+ * write that belongs with them, such as their audit rows): the counter row moves on by their number
+ * and stays locked until the transaction ends, so numbers are gapless and commit in order; call this
+ * last in a transaction to hold it briefly. Returns the numbers in that order.
  */
-export async function appendEvents(db: Executor, events: readonly NewTaskEvent[]): Promise<number[]> {
+export async function appendEvents(db: Executor, events: readonly NewTaskEvent[], alongside?: OperationNodeSource): Promise<number[]> {
   if (events.length === 0) return [];
   const n = events.length;
   const column = <T>(pick: (e: NewTaskEvent) => T) => events.map(pick);
   const { rows } = await sql<{ seq: string }>`
-    with counter as (update event_counter set seq = seq + ${n} returning seq)
+    with ${alongside ? sql`alongside as (${alongside}), ` : sql``}counter as (update event_counter set seq = seq + ${n} returning seq)
     insert into task_event (seq, task_id, type, version, state, audience, actor_name, data)
     select counter.seq - ${n} + e.ord, e.task_id, e.type, e.version, e.state, e.audience, e.actor_name, e.data
     from counter, unnest(
