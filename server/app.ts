@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { Config } from './config.ts';
+import type { CacheInvalidation } from './db/cache-invalidation.ts';
 import type { Db } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -43,10 +44,12 @@ import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { createTasksService } from './tasks/tasks.service.ts';
 import { integrationKeysRoutes } from './integration-keys/integration-keys.routes.ts';
 import { createIntegrationKeysService } from './integration-keys/integration-keys.service.ts';
+import { createKeyCache } from './integration-keys/key-cache.ts';
 import { createProtocolReportService } from './protocols/protocol-report.service.ts';
 import { protocolsRoutes } from './protocols/protocols.routes.ts';
 import { createProtocolsService } from './protocols/protocols.service.ts';
 import { referenceRoutes } from './reference/reference.routes.ts';
+import { createReferenceCache } from './reference/reference-cache.ts';
 import { createReferenceService } from './reference/reference.service.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { createUsersService } from './users/users.service.ts';
@@ -55,6 +58,8 @@ export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export interface AppDeps {
   db: Db;
+  /** This node's cache state, kept in step with every node's changes through NOTIFY. */
+  caches: CacheInvalidation;
   config: Config;
   logger: Logger;
   publisher: Publisher;
@@ -69,8 +74,8 @@ export interface AppParts {
 }
 
 /** Builds the HTTP application; never listens, so tests can drive it directly. */
-export function createApp({ db, config, logger, publisher, liveStats, metrics }: AppDeps): AppParts {
-  const auth = createAuthService(db, config, publisher, metrics.login);
+export function createApp({ db, caches, config, logger, publisher, liveStats, metrics }: AppDeps): AppParts {
+  const auth = createAuthService(db, config, publisher, metrics.login, createKeyCache(db, caches));
   const phoneHasher = createPhoneHasher(db, config.reports.phoneHashKey);
   startPhoneHashFill(db, phoneHasher, logger);
   const intake = createIntakeService(db, config.lifecycle, publisher, phoneHasher);
@@ -79,12 +84,12 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...settingsRoutes(config.lifecycle),
     ...authRoutes(auth, config),
     ...usersRoutes(createUsersService(db, publisher, config.session.idleMinutes)),
-    ...integrationKeysRoutes(createIntegrationKeysService(db)),
+    ...integrationKeysRoutes(createIntegrationKeysService(db, caches)),
     ...auditRoutes(createAuditService(db)),
-    ...referenceRoutes(createReferenceService(db)),
+    ...referenceRoutes(createReferenceService(db, caches)),
     ...protocolsRoutes(createProtocolsService(db), createProtocolReportService(db, config.reports)),
     ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
-    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher, config.session.idleMinutes), intake),
+    ...tasksRoutes(createTasksService(db, config.lifecycle, publisher, config.session.idleMinutes, createReferenceCache(db, caches)), intake),
     ...contactsRoutes(createContactsService(db)),
     ...servicesRoutes(createServicesService(db)),
     ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),

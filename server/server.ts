@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { DbHandle } from './db/create-db.ts';
 import type { Logger } from './logger.ts';
 import { createApp, type AppParts } from './app.ts';
+import { startCacheInvalidation } from './db/cache-invalidation.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createPublisher, rooms, type Publisher } from './realtime/publisher.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
@@ -75,7 +76,8 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
     },
   });
   const publisher = metrics.instrument(createPublisher(io, () => liveStats.notify()));
-  parts = createApp({ db: handle.db, config, logger, publisher, liveStats, metrics });
+  const caches = await startCacheInvalidation(handle, logger);
+  parts = createApp({ db: handle.db, caches, config, logger, publisher, liveStats, metrics });
   const scheduler = config.scheduler.enabled ? startScheduler(handle.db, publisher, config, logger, metrics.schedulerRule) : undefined;
   const metricsServer =
     config.metrics.port === undefined
@@ -104,6 +106,7 @@ export async function createServer(handle: DbHandle, config: Config, logger: Log
         liveStats.stop();
         await scheduler?.stop();
         await new Promise<void>((resolve) => io.close(() => resolve()));
+        await caches.stop();
         if (!options.keepDb) await handle.close();
       })();
       return closing;

@@ -32,18 +32,26 @@ function actorColumns(actor: Actor): { actor_id: string | null; actor_name: stri
  * and its record commit or vanish together. Never put patient data in `details`.
  */
 export async function insertAudit(db: Executor, actor: Actor, ctx: RequestContext, record: AuditRecord): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      ...actorColumns(actor),
+  await auditRows(db, actor, ctx, [record]).execute();
+}
+
+/**
+ * The insert of several audit rows of one actor and request (same rules as insertAudit), not yet
+ * run: for a statement that writes them beside something else (appendEvents). Needs at least one.
+ */
+export function auditRows(db: Executor, actor: Actor, ctx: RequestContext, records: readonly AuditRecord[]) {
+  const who = actorColumns(actor);
+  return db.insertInto('audit_log').values(
+    records.map((record) => ({
+      ...who,
       action: record.action,
       target_type: record.targetType ?? null,
       target_id: record.targetId ?? null,
       request_id: ctx.requestId,
       client_ip: ctx.clientIp,
       details: JSON.stringify(record.details ?? {}),
-    })
-    .execute();
+    })),
+  );
 }
 
 /** Newest first, keyset-paged by id. */

@@ -8,7 +8,8 @@ import { AppError } from '../http/errors.ts';
 import type { LoginObserver } from '../metrics/metrics.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { claimLoginAttempt, findUserByUsername, recordSuccessfulLogin } from '../users/users.repository.ts';
-import { findActiveKeyByHash, touchKey } from '../integration-keys/integration-keys.repository.ts';
+import type { KeyCache } from '../integration-keys/key-cache.ts';
+import { touchKey } from '../integration-keys/integration-keys.repository.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import { returnTasksOfEndedSessions } from '../tasks/session-end.ts';
 import { randomToken, tokenDigest, verifyPassword } from './secrets.ts';
@@ -22,7 +23,7 @@ const ANONYMOUS: AnonymousActor = { kind: 'anonymous' };
 const invalidCredentials = () =>
   new AppError(401, 'INVALID_CREDENTIALS', 'Wrong username or password. After repeated failures an account pauses logins for a while.');
 
-export function createAuthService(db: Db, config: Config, publisher: Publisher, observe: LoginObserver) {
+export function createAuthService(db: Db, config: Config, publisher: Publisher, observe: LoginObserver, keys: KeyCache) {
   let passwordVerifications = 0;
   return {
     /**
@@ -96,9 +97,13 @@ export function createAuthService(db: Db, config: Config, publisher: Publisher, 
     /** The integration behind a bearer key, or undefined when the key is unknown or revoked. */
     async integrationForKey(key: string | undefined): Promise<IntegrationActor | undefined> {
       if (!key) return undefined;
-      const row = await findActiveKeyByHash(db, tokenDigest(key));
+      const row = await keys.activeKey(tokenDigest(key));
       if (!row) return undefined;
-      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) await touchKey(db, row.id);
+      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+        await touchKey(db, row.id);
+        // The cached row too, or every request would stamp it again.
+        row.last_used_at = new Date();
+      }
       return { kind: 'integration', id: row.id, name: row.name, scope: row.scope === 'referrals' ? 'referrals' : 'erc', serviceId: row.service_id };
     },
   };

@@ -11,8 +11,70 @@ export type DbTarget =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-instance'; pglite: PGlite };
 
+/** What a LISTEN tells its owner. */
+export interface ListenEvents {
+  notified(payload: string): void;
+  /** Listening (again): notifications sent while not listening are lost, so assume anything changed. */
+  connected(): void;
+  /** Not listening until `connected` comes again. */
+  disconnected(): void;
+}
+
+/** How long a lost LISTEN connection waits before it tries again. */
+const LISTEN_RETRY_MS = 1_000;
+
+/**
+ * LISTEN on a connection of its own that comes back after it is lost (database restart, network cut):
+ * `connected` after each (re)start, `disconnected` when it drops. The returned function stops it.
+ */
+async function listenOnPostgres(url: string, channel: string, events: ListenEvents): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    let lost = false;
+    const drop = () => {
+      if (lost) return;
+      lost = true;
+      events.disconnected();
+      next.end().catch(() => undefined);
+      if (!stopped) retry = setTimeout(() => void connect(), LISTEN_RETRY_MS);
+    };
+    next.on('error', drop);
+    next.on('end', drop);
+    next.on('notification', (message) => {
+      if (message.channel === channel) events.notified(message.payload ?? '');
+    });
+    try {
+      await next.connect();
+      await next.query(`listen "${channel}"`);
+    } catch {
+      drop();
+      return;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
+    client = next;
+    events.connected();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
+
 export interface DbHandle {
   db: Db;
+  /**
+   * Hears NOTIFY on `channel` (sent with pg_notify, delivered at commit to every node). On PGlite the
+   * one process is the only listener and is always connected.
+   */
+  listen(channel: string, events: ListenEvents): Promise<() => Promise<void>>;
   kind: 'postgres' | 'pglite';
   /** PostgreSQL only: a small pool of its own for the Socket.IO adapter's LISTEN connection. */
   pubsubPool?: pg.Pool;
@@ -57,6 +119,7 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
     return {
       db,
       kind: 'postgres',
+      listen: (channel, events) => listenOnPostgres(target.url, channel, events),
       pubsubPool,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       async close() {
@@ -67,5 +130,15 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
   }
   const pglite = target.kind === 'pglite' ? await PGlite.create(target.dataDir) : target.pglite;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', snapshot: () => pglite.dumpDataDir('gzip'), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, events) {
+      const stop = await pglite.listen(channel, (payload) => events.notified(payload));
+      events.connected();
+      return () => stop();
+    },
+    snapshot: () => pglite.dumpDataDir('gzip'),
+    close: () => db.destroy(),
+  };
 }

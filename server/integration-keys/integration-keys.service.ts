@@ -1,5 +1,6 @@
 import type { CreateIntegrationKeyRequest, CreatedIntegrationKey, IntegrationKeyDto } from '../contracts/integration-keys.ts';
 import { findService } from '../services/services.repository.ts';
+import { changeCached, type CacheInvalidation } from '../db/cache-invalidation.ts';
 import type { Db } from '../db/create-db.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import { randomToken, tokenDigest } from '../auth/secrets.ts';
@@ -22,7 +23,7 @@ export function toIntegrationKeyDto(row: KeyRow): IntegrationKeyDto {
   };
 }
 
-export function createIntegrationKeysService(db: Db) {
+export function createIntegrationKeysService(db: Db, caches: CacheInvalidation) {
   return {
     async list(): Promise<IntegrationKeyDto[]> {
       return (await listKeys(db)).map(toIntegrationKeyDto);
@@ -49,9 +50,9 @@ export function createIntegrationKeysService(db: Db) {
       return { id: row.id, name: row.name, key };
     },
 
-    /** Revokes a key at once for every node; 409 when it was already revoked. */
+    /** Revokes a key at once for every node (announced to their key caches at the commit); 409 when it was already revoked. */
     async revoke(id: string, actor: Actor, ctx: RequestContext): Promise<IntegrationKeyDto> {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'integration_keys', async (trx) => {
         const revoked = await revokeKey(trx, id);
         if (!revoked) {
           const existing = await findKey(trx, id);

@@ -99,3 +99,8 @@ export function listUnknownTaskCodes(db: Executor) {
     .orderBy('task.task_code')
     .execute();
 }
+
+export async function activeRedFlagIds(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('red_flag').select('id').where('active', '=', true).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -11,6 +11,7 @@ import type {
   UpdateMunicipalityRequest,
 } from '../contracts/reference.ts';
 import { Urgency } from '../contracts/reference.ts';
+import { changeCached, type CacheInvalidation } from '../db/cache-invalidation.ts';
 import type { Db } from '../db/create-db.ts';
 import { pgCode } from '../db/errors.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
@@ -30,8 +31,11 @@ export function toTaskCodeDto(row: repo.TaskCodeRow): TaskCodeDto {
   };
 }
 
-/** Areas, municipalities and task codes: seeded from shared/domain, edited by admins, every edit audited. */
-export function createReferenceService(db: Db) {
+/**
+ * Areas, municipalities, task codes and red flags: seeded from shared/domain, edited by admins, every
+ * edit audited and announced to every node's caches at its commit.
+ */
+export function createReferenceService(db: Db, caches: CacheInvalidation) {
   async function areas(): Promise<AreaDto[]> {
     const [areaRows, municipalityRows] = await Promise.all([repo.listAreas(db), repo.listMunicipalities(db)]);
     return areaRows.map((a) => ({
@@ -52,7 +56,7 @@ export function createReferenceService(db: Db) {
     },
 
     async createArea(input: z.output<typeof CreateAreaRequest>, actor: Actor, ctx: RequestContext) {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'reference', async (trx) => {
         const row = await repo.insertArea(trx, input.name);
         if (!row) throw new AppError(409, 'AREA_EXISTS', `An area named "${input.name}" exists already.`);
         await insertAudit(trx, actor, ctx, { action: 'reference.area_create', targetType: 'area', targetId: row.id, details: { name: row.name } });
@@ -61,7 +65,7 @@ export function createReferenceService(db: Db) {
     },
 
     async updateArea(id: string, input: z.output<typeof UpdateAreaRequest>, actor: Actor, ctx: RequestContext) {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'reference', async (trx) => {
         const row = await repo.updateArea(trx, id, input).catch((err: unknown) => {
           if (pgCode(err) === '23505') throw new AppError(409, 'AREA_EXISTS', `An area named "${input.name}" exists already.`);
           throw err;
@@ -73,7 +77,7 @@ export function createReferenceService(db: Db) {
     },
 
     async createMunicipality(input: z.output<typeof CreateMunicipalityRequest>, actor: Actor, ctx: RequestContext) {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'reference', async (trx) => {
         if (!(await repo.findArea(trx, input.areaId))) throw new AppError(422, 'UNKNOWN_AREA', 'No such area.');
         const row = await repo.insertMunicipality(trx, input);
         if (!row) throw new AppError(409, 'MUNICIPALITY_EXISTS', `A municipality named "${input.name}" exists already.`);
@@ -83,7 +87,7 @@ export function createReferenceService(db: Db) {
     },
 
     async updateMunicipality(id: string, input: z.output<typeof UpdateMunicipalityRequest>, actor: Actor, ctx: RequestContext) {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'reference', async (trx) => {
         if (input.areaId && !(await repo.findArea(trx, input.areaId))) throw new AppError(422, 'UNKNOWN_AREA', 'No such area.');
         const row = await repo.updateMunicipality(trx, id, input);
         if (!row) throw notFound('Municipality');
@@ -97,7 +101,7 @@ export function createReferenceService(db: Db) {
     },
 
     async putRedFlag(id: string, input: z.output<typeof PutRedFlagRequest>, actor: Actor, ctx: RequestContext): Promise<RedFlagDto> {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'reference', async (trx) => {
         const r = await repo.upsertRedFlag(trx, { id, labelFi: input.labels.fi, labelSv: input.labels.sv, labelEn: input.labels.en, active: input.active });
         await insertAudit(trx, actor, ctx, { action: 'reference.red_flag_put', targetType: 'red_flag', targetId: id, details: { active: input.active } });
         return { id: r.id, labels: { fi: r.label_fi, sv: r.label_sv, en: r.label_en }, active: r.active };
@@ -114,7 +118,7 @@ export function createReferenceService(db: Db) {
     },
 
     async putTaskCode(code: string, input: z.output<typeof PutTaskCodeRequest>, actor: Actor, ctx: RequestContext): Promise<TaskCodeDto> {
-      return db.transaction().execute(async (trx) => {
+      return changeCached(db, caches, 'reference', async (trx) => {
         const row = await repo.upsertTaskCode(trx, { code, ...input });
         await insertAudit(trx, actor, ctx, { action: 'reference.task_code_put', targetType: 'task_code', targetId: code, details: { classesAllowed: input.classesAllowed, active: input.active } });
         return toTaskCodeDto(row);

@@ -8,7 +8,7 @@ import type { Actor } from '../http/actor.ts';
 import type { OutcomeDecision } from '../protocols/decision.ts';
 import { referralForOutcome } from '../referrals/referral-lifecycle.ts';
 import { insertDispatchRequest, supersedeDispatchRequests } from './dispatch.repository.ts';
-import { insertOutcome, updateTask } from './tasks.repository.ts';
+import { insertOutcome, updateTask, type TaskSummaryRow } from './tasks.repository.ts';
 
 function outcomeData(outcome: RecordedOutcome): Record<string, string> {
   switch (outcome.type) {
@@ -38,7 +38,7 @@ function decisionData(decision: OutcomeDecision): Record<string, string> {
  * current outcome of a closed task. A unit dispatch creates the dispatch request for the ERC in the
  * same transaction; an amendment withdraws the request of the outcome it replaces. A redirect
  * creates its referral (requested), and a replaced outcome's open referral is cancelled. Free text
- * (rationale, notes) goes to the outcome row, never to events or audit.
+ * (rationale, notes) goes to the outcome row, never to events or audit. Answers with the task's summary.
  */
 export async function recordOutcome(
   trx: Transaction<Database>,
@@ -48,7 +48,7 @@ export async function recordOutcome(
   outcome: RecordedOutcome,
   amends?: { outcomeId: string; reason: string; reopened?: boolean },
   decision?: OutcomeDecision | null,
-): Promise<void> {
+): Promise<TaskSummaryRow> {
   const { id: outcomeId } = await insertOutcome(trx, {
     taskId,
     type: outcome.type,
@@ -87,4 +87,5 @@ export async function recordOutcome(
     data,
     audit: { action: amended ? 'task.outcome_amend' : outcome.type === 'cancelled' ? 'task.cancel' : 'task.outcome', details: data },
   });
+  return task;
 }

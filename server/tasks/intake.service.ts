@@ -2,15 +2,14 @@ import { createHash } from 'node:crypto';
 import type { LifecycleConfig } from '../config.ts';
 import type { IntakeRequest, TaskSummary } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
-import { pgCode } from '../db/errors.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { PhoneHasher } from '../reports/phone-hash.ts';
 import { recordOutcome } from './close-task.ts';
-import { loadTaskSummary } from './task-dto.ts';
-import { findMunicipalityByName, findTaskByErcId, isKnownTaskCode, lockTask } from './tasks.repository.ts';
+import { loadTaskSummary, toTaskSummary } from './task-dto.ts';
+import { findTaskByErcId, findTaskSummaryByErcId, insertIntakeTask, lockTask } from './tasks.repository.ts';
 
 /** The content of an intake, normalised, so a resend with the same content is recognised as such. */
 export function intakeHash(input: IntakeRequest): string {
@@ -54,61 +53,42 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
       if (receivedAt < Date.now() - config.receivedMaxAgeHours * 3_600_000) {
         throw validationError([{ path: 'body.receivedAt', message: `Lies more than ${config.receivedMaxAgeHours} h in the past (older tasks come in through the history import)` }]);
       }
-      const municipality = await findMunicipalityByName(db, input.municipality);
-      if (!municipality) throw validationError([{ path: 'body.municipality', message: `Unknown municipality "${input.municipality}"` }]);
       const hash = intakeHash(input);
-      const existingAnswer = async () => {
-        const existing = await findTaskByErcId(db, input.ercTaskId);
-        if (!existing) return undefined;
-        if (existing.intake_hash !== hash) {
-          throw new AppError(409, 'DUPLICATE_ERC_TASK', `Task ${input.ercTaskId} was already received with different content.`, { taskId: existing.id });
-        }
-        return { task: await summary(existing.id), created: false };
-      };
-      const earlier = await existingAnswer();
-      if (earlier) return earlier;
-
-      const codeKnown = await isKnownTaskCode(db, input.taskCode);
       // Reports match re-contacts on this keyed hash, never on the number.
       const hashPhone = await phoneHasher.keyed();
-      try {
-        const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-          const task = await trx
-            .insertInto('task')
-            .values({
-              erc_task_id: input.ercTaskId,
-              intake_hash: hash,
-              source,
-              urgency: input.urgency,
-              task_code: input.taskCode,
-              task_label: input.taskLabel ?? null,
-              task_code_known: codeKnown,
-              received_at: new Date(input.receivedAt),
-              municipality_id: municipality.id,
-              area_id: municipality.area_id,
-              address: input.address ?? null,
-              callback_phone: input.callbackPhone,
-              callback_phone_hash: hashPhone(input.callbackPhone),
-              patient_age: input.patientAge ?? null,
-              patient_sex: input.patientSex ?? null,
-              summary: input.summary,
-              state: 'queued',
-            })
-            .returning(['id', 'version', 'state'])
-            .executeTakeFirstOrThrow();
-          const data = { source, taskCode: input.taskCode, taskCodeKnown: codeKnown };
-          changes.record({ task, type: 'task.received', data, audit: { action: 'task.intake', details: { ...data, ercTaskId: input.ercTaskId } } });
-          return task.id;
+      // One statement inserts the task and answers with its summary; the municipality, the task
+      // code and an earlier delivery of the id are settled inside it (insertIntakeTask).
+      const inserted = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        const task = await insertIntakeTask(trx, {
+          ercTaskId: input.ercTaskId,
+          intakeHash: hash,
+          source,
+          urgency: input.urgency,
+          taskCode: input.taskCode,
+          taskLabel: input.taskLabel ?? null,
+          receivedAt: new Date(input.receivedAt),
+          municipality: input.municipality,
+          address: input.address ?? null,
+          callbackPhone: input.callbackPhone,
+          callbackPhoneHash: hashPhone(input.callbackPhone),
+          patientAge: input.patientAge ?? null,
+          patientSex: input.patientSex ?? null,
+          summary: input.summary,
         });
-        return { task: await summary(id), created: true };
-      } catch (err) {
-        // Two deliveries of the same task raced: the unique constraint let one in; answer as for a resend.
-        if (pgCode(err) === '23505') {
-          const raced = await existingAnswer();
-          if (raced) return raced;
-        }
-        throw err;
+        if (!task) return undefined;
+        const data = { source, taskCode: input.taskCode, taskCodeKnown: task.task_code_known };
+        changes.record({ task, type: 'task.received', data, audit: { action: 'task.intake', details: { ...data, ercTaskId: input.ercTaskId } } });
+        return task;
+      });
+      if (inserted) return { task: toTaskSummary(inserted, config), created: true };
+      // Nothing inserted: received before (answered as then, unless the content differs), or the
+      // municipality is unknown. A concurrent delivery of the same id has committed by now.
+      const existing = await findTaskSummaryByErcId(db, input.ercTaskId);
+      if (!existing) throw validationError([{ path: 'body.municipality', message: `Unknown municipality "${input.municipality}"` }]);
+      if (existing.intake_hash !== hash) {
+        throw new AppError(409, 'DUPLICATE_ERC_TASK', `Task ${input.ercTaskId} was already received with different content.`, { taskId: existing.id });
       }
+      return { task: toTaskSummary(existing, config), created: false };
     },
 
     /** The ERC withdraws a task: it closes as cancelled (never an avoided dispatch). Repeating it is harmless. */

@@ -1,4 +1,4 @@
-import { sql, type UpdateObject } from 'kysely';
+import { sql, type InsertQueryBuilder, type QueryCreator, type Selectable, type UpdateObject, type UpdateQueryBuilder } from 'kysely';
 import type { Database } from '../db/create-db.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
@@ -11,8 +11,11 @@ import type { OutcomeDecision } from '../protocols/decision.ts';
  */
 const QUEUE_ORDER = sql`(task.escalated_at is null and task.decision_required_at is null), coalesce(task.callback_due_at, task.received_at)`;
 
-/** Task rows joined with the names the queue shows. */
-export function selectTaskSummaries(db: Executor) {
+/**
+ * Task rows joined with the names the queue shows. `db` may bring a `task` of its own: a
+ * data-modifying CTE of that name (see summariesOfChanged), whose rows then get the names.
+ */
+export function selectTaskSummaries(db: QueryCreator<Database>) {
   return db
     .selectFrom('task')
     .innerJoin('municipality', 'municipality.id', 'task.municipality_id')
@@ -36,6 +39,86 @@ export function findTaskSummary(db: Executor, id: string) {
   return selectTaskSummaries(db).where('task.id', '=', id).executeTakeFirst();
 }
 
+export function findTaskSummaryByErcId(db: Executor, ercTaskId: string) {
+  return selectTaskSummaries(db).where('task.erc_task_id', '=', ercTaskId).executeTakeFirst();
+}
+
+/** A statement that writes task rows and returns them whole (`returningAll()`). */
+type TaskWrite = InsertQueryBuilder<Database, 'task', Selectable<Database['task']>> | UpdateQueryBuilder<Database, 'task', 'task', Selectable<Database['task']>>;
+
+/**
+ * Runs a write of task rows and answers with their summaries in the same statement: the written rows
+ * stand in for `task` (a CTE shadows the table), so the names are joined without reading again.
+ */
+function summariesOfChanged(db: Executor, write: (qc: QueryCreator<Database>) => TaskWrite) {
+  // The CTE's rows are task rows, so the query creator it gives is one over the same tables.
+  return selectTaskSummaries(db.with('task', write) as unknown as QueryCreator<Database>);
+}
+
+export interface IntakeValues {
+  ercTaskId: string;
+  intakeHash: string;
+  source: string;
+  urgency: string;
+  taskCode: string;
+  taskLabel: string | null;
+  receivedAt: Date;
+  municipality: string;
+  address: string | null;
+  callbackPhone: string;
+  callbackPhoneHash: string;
+  patientAge: number | null;
+  patientSex: string | null;
+  summary: string;
+}
+
+/**
+ * Inserts a task taken in, in one statement that also settles what intake used to look up first:
+ * the municipality (active, in an active area; matched without regard to case) gives the area, the
+ * task code's being known is read from the active codes, and an ercTaskId received before inserts
+ * nothing (the unique constraint; a concurrent delivery of the same id waits for the first). Answers
+ * with the new task's summary, or undefined when nothing was inserted (a resend, or no such municipality).
+ */
+export function insertIntakeTask(db: Executor, t: IntakeValues) {
+  return summariesOfChanged(db, (qc) =>
+    qc
+      .insertInto('task')
+      .columns([
+        'erc_task_id', 'intake_hash', 'source', 'urgency', 'task_code', 'task_label', 'task_code_known', 'received_at', 'municipality_id', 'area_id',
+        'address', 'callback_phone', 'callback_phone_hash', 'patient_age', 'patient_sex', 'summary', 'state',
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom('municipality')
+          .innerJoin('area', 'area.id', 'municipality.area_id')
+          .select([
+            sql<string>`${t.ercTaskId}::text`.as('erc_task_id'),
+            sql<string>`${t.intakeHash}::text`.as('intake_hash'),
+            sql<string>`${t.source}::text`.as('source'),
+            sql<string>`${t.urgency}::text`.as('urgency'),
+            sql<string>`${t.taskCode}::text`.as('task_code'),
+            sql<string | null>`${t.taskLabel}::text`.as('task_label'),
+            eb.exists(eb.selectFrom('task_code').select('task_code.code').where('task_code.code', '=', t.taskCode).where('task_code.active', '=', true)).as('task_code_known'),
+            sql<Date>`${t.receivedAt}::timestamptz`.as('received_at'),
+            'municipality.id as municipality_id',
+            'municipality.area_id as area_id',
+            sql<string | null>`${t.address}::text`.as('address'),
+            sql<string>`${t.callbackPhone}::text`.as('callback_phone'),
+            sql<string>`${t.callbackPhoneHash}::text`.as('callback_phone_hash'),
+            sql<number | null>`${t.patientAge}::int`.as('patient_age'),
+            sql<string | null>`${t.patientSex}::text`.as('patient_sex'),
+            sql<string>`${t.summary}::text`.as('summary'),
+            sql<string>`'queued'`.as('state'),
+          ])
+          .where(sql<boolean>`lower(municipality.name) = lower(${t.municipality})`)
+          .where('municipality.active', '=', true)
+          .where('area.active', '=', true),
+      )
+      .onConflict((oc) => oc.column('erc_task_id').doNothing())
+      .returningAll(),
+  ).executeTakeFirst();
+}
+
 export function listTaskSummaries(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; referralState?: string; limit: number }) {
   let query = selectTaskSummaries(db)
     .where('task.state', 'in', filter.states)
@@ -57,22 +140,6 @@ export function countTasksByState(db: Executor, filter: { states: readonly TaskS
   if (filter.areaId) query = query.where('area_id', '=', filter.areaId);
   if (filter.referralState) query = query.where('referral_state', '=', filter.referralState);
   return query.execute();
-}
-
-export function findMunicipalityByName(db: Executor, name: string) {
-  return db
-    .selectFrom('municipality')
-    .innerJoin('area', 'area.id', 'municipality.area_id')
-    .select(['municipality.id', 'municipality.area_id'])
-    .where(sql<boolean>`lower(municipality.name) = lower(${name})`)
-    .where('municipality.active', '=', true)
-    .where('area.active', '=', true)
-    .executeTakeFirst();
-}
-
-export async function isKnownTaskCode(db: Executor, code: string): Promise<boolean> {
-  const row = await db.selectFrom('task_code').select('code').where('code', '=', code).where('active', '=', true).executeTakeFirst();
-  return row !== undefined;
 }
 
 export function findTaskByErcId(db: Executor, ercTaskId: string) {
@@ -103,13 +170,9 @@ function claimChanges(userId: string) {
  * undefined means the task was not waiting.
  */
 export function claimTask(db: Executor, id: string, userId: string) {
-  return db
-    .updateTable('task')
-    .set(claimChanges(userId))
-    .where('id', '=', id)
-    .where('state', 'in', ['queued', 'callback_pending'])
-    .returning(['id', 'version', 'state'])
-    .executeTakeFirst();
+  return summariesOfChanged(db, (qc) =>
+    qc.updateTable('task').set(claimChanges(userId)).where('id', '=', id).where('state', 'in', ['queued', 'callback_pending']).returningAll(),
+  ).executeTakeFirst();
 }
 
 /** Claims the top of the queue; SKIP LOCKED gives concurrent callers different tasks. */
@@ -124,13 +187,14 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
     .forUpdate()
     .skipLocked();
   if (areaId) next = next.where('area_id', '=', areaId);
-  return db
-    .updateTable('task')
-    .set(claimChanges(userId))
-    .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
-    .where('state', 'in', ['queued', 'callback_pending'])
-    .returning(['id', 'version', 'state'])
-    .executeTakeFirst();
+  return summariesOfChanged(db, (qc) =>
+    qc
+      .updateTable('task')
+      .set(claimChanges(userId))
+      .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
+      .where('state', 'in', ['queued', 'callback_pending'])
+      .returningAll(),
+  ).executeTakeFirst();
 }
 
 /**
@@ -142,9 +206,11 @@ export function lockClaimant(db: Executor, userId: string) {
   return db.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
 }
 
-/** Whether the session still exists: a claim that waited on a session end must not outlive it. */
-export async function sessionExists(db: Executor, sessionId: string): Promise<boolean> {
-  return (await db.selectFrom('user_session').select('id').where('id', '=', sessionId).executeTakeFirst()) !== undefined;
+/** The tasks the user holds, other than `exceptId`, longest held first. */
+function heldTasks(db: QueryCreator<Database>, userId: string, exceptId?: string) {
+  let query = db.selectFrom('task').where('claimed_by', '=', userId).where('state', '=', 'in_assessment');
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.orderBy('claimed_at').limit(1);
 }
 
 /** Whether the user has a session that has not been idle past the limit. */
@@ -160,9 +226,26 @@ export async function hasLiveSession(db: Executor, userId: string, idleMinutes: 
 
 /** A task the user holds, other than `exceptId`, if any. */
 export function findHeldTask(db: Executor, userId: string, exceptId?: string) {
-  let query = db.selectFrom('task').select(['id', 'erc_task_id']).where('claimed_by', '=', userId).where('state', '=', 'in_assessment');
-  if (exceptId) query = query.where('id', '!=', exceptId);
-  return query.orderBy('claimed_at').limit(1).executeTakeFirst();
+  return heldTasks(db, userId, exceptId).select(['id', 'erc_task_id']).executeTakeFirst();
+}
+
+/**
+ * In one statement: whether the session still exists (a claim that waited on a session end must not
+ * outlive it) and a task the user holds other than `exceptId`. Run it after lockClaimant, as a
+ * statement of its own, so it sees what a session end that held the lock committed.
+ */
+export async function claimantCheck(db: Executor, userId: string, sessionId: string, exceptId?: string) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('user_session').select('user_session.id').where('user_session.id', '=', sessionId)).as('session_live'),
+      heldTasks(db, userId, exceptId).select('id').as('held_id'),
+      heldTasks(db, userId, exceptId).select('erc_task_id').as('held_erc_task_id'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    sessionLive: row.session_live,
+    held: row.held_id && row.held_erc_task_id ? { id: row.held_id, erc_task_id: row.held_erc_task_id } : undefined,
+  };
 }
 
 /**
@@ -212,14 +295,18 @@ export async function returnTasksOfGoneHolders(db: Executor, userIds: readonly s
   return returned;
 }
 
-/** Applies a change and moves the version on; call with the row locked or the condition in `where`. */
+/**
+ * Applies a change and moves the version on; call with the row locked or the condition in `where`.
+ * Answers with the task's summary after the change, so a command need not read it again.
+ */
 export function updateTask(db: Executor, id: string, changes: UpdateObject<Database, 'task'>) {
-  return db
-    .updateTable('task')
-    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', id)
-    .returning(['id', 'version', 'state'])
-    .executeTakeFirstOrThrow();
+  return summariesOfChanged(db, (qc) =>
+    qc
+      .updateTable('task')
+      .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll(),
+  ).executeTakeFirstOrThrow();
 }
 
 /** Marks the holder's client alive and clears a stale flag; the version stays (not an edit). */
@@ -308,9 +395,4 @@ export async function displayNames(db: Executor, usernames: readonly string[]): 
 
 export function findActiveUser(db: Executor, id: string) {
   return db.selectFrom('app_user').select(['id', 'role', 'display_name']).where('id', '=', id).where('active', '=', true).executeTakeFirst();
-}
-
-export async function activeRedFlagIds(db: Executor): Promise<Set<string>> {
-  const rows = await db.selectFrom('red_flag').select('id').where('active', '=', true).execute();
-  return new Set(rows.map((r) => r.id));
 }

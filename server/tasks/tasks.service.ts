@@ -17,6 +17,7 @@ import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
+import type { ReferenceCache } from '../reference/reference-cache.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
 import { recordOutcome } from './close-task.ts';
 import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
@@ -27,7 +28,7 @@ import * as repo from './tasks.repository.ts';
 const OPEN_STATES: readonly TaskState[] = ['queued', 'in_assessment', 'callback_pending'];
 type Trx = Transaction<Database>;
 
-export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher, sessionIdleMinutes: number) {
+export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher, sessionIdleMinutes: number, reference: ReferenceCache) {
   const summary = (id: string) => loadTaskSummary(db, id, config);
 
   async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
@@ -46,8 +47,8 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     await repo.lockClaimant(trx, actor.id);
     // A logout or idle end holds this lock while it returns the user's tasks; a claim that waited
     // for it finds the session gone and takes nothing.
-    if (!(await repo.sessionExists(trx, actor.sessionId))) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
-    const held = await repo.findHeldTask(trx, actor.id, exceptId);
+    const { sessionLive, held } = await repo.claimantCheck(trx, actor.id, actor.sessionId, exceptId);
+    if (!sessionLive) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
     if (!held) return;
     throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {
       heldTask: { id: held.id, ercTaskId: held.erc_task_id },
@@ -126,20 +127,21 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * holder. A user who holds another task gets 409 ALREADY_HOLDING_TASK.
      */
     async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const claimed = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         await assertHandsFree(trx, actor, id);
-        const claimed = await repo.claimTask(trx, id, actor.id);
-        if (claimed) {
-          changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
-          return;
+        const row = await repo.claimTask(trx, id, actor.id);
+        if (row) {
+          changes.record({ task: row, type: 'task.claimed', audit: { action: 'task.claim' } });
+          return row;
         }
         const task = await repo.lockTask(trx, id);
         if (!task) throw notFound('Task');
         if (task.state === 'closed') throw new AppError(409, 'TASK_CLOSED', 'This task is already closed.');
         // Claiming what one already holds (a retried request) is not an error.
         if (task.claimed_by !== actor.id) throw await holderError(trx, task);
+        return undefined;
       });
-      return summary(id);
+      return claimed ? toTaskSummary(claimed, config) : summary(id);
     },
 
     /**
@@ -147,15 +149,15 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * task. A user who holds a task gets 409 ALREADY_HOLDING_TASK.
      */
     async next(areaId: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const claimed = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         await assertHandsFree(trx, actor);
-        const claimed = await repo.claimNextTask(trx, actor.id, areaId);
-        if (!claimed) return undefined;
-        changes.record({ task: claimed, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
-        return claimed.id;
+        const row = await repo.claimNextTask(trx, actor.id, areaId);
+        if (!row) return undefined;
+        changes.record({ task: row, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
+        return row;
       });
-      if (!id) throw new AppError(404, 'QUEUE_EMPTY', 'No task is waiting.');
-      return summary(id);
+      if (!claimed) throw new AppError(404, 'QUEUE_EMPTY', 'No task is waiting.');
+      return toTaskSummary(claimed, config);
     },
 
     /** Puts a held task back in the queue (as a call-back when one is due). */
@@ -253,14 +255,14 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * it to record the unit dispatch and shift leaders are told.
      */
     async callAttempt(id: string, result: CallResult, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const updated = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { requireHolder: true });
         await repo.insertCallAttempt(trx, { taskId: id, result, userId: actor.id });
         const firstCall = task.first_call_at ? {} : { first_call_at: sql<Date>`now()` };
         if (result === 'answered') {
           const updated = await repo.updateTask(trx, id, { ...firstCall, answered_at: task.answered_at ?? sql<Date>`now()`, callback_due_at: null });
           changes.record({ task: updated, type: 'task.call_attempted', data: { result }, audit: { action: 'task.call_attempt', details: { result } } });
-          return;
+          return updated;
         }
         const decision = decideAfterFailedCall(
           { failedCallAttempts: task.failed_call_attempts, receivedAt: task.received_at, escalated: task.escalated_at !== null },
@@ -287,13 +289,14 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
             audit: { action: 'task.escalate', details: { reason: decision.escalate } },
           });
         }
+        return updated;
       });
-      return summary(id);
+      return toTaskSummary(updated, config);
     },
 
     /** Saves the assessment draft (any time while the task is held). */
     async saveAssessment(id: string, version: number, assessment: AssessmentFields, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      const known = await repo.activeRedFlagIds(db);
+      const known = await reference.activeRedFlagIds();
       const unknown = assessment.redFlags.filter((f) => !known.has(f));
       if (unknown.length > 0) throw validationError(unknown.map((f) => ({ path: 'body.redFlags', message: `Unknown red flag "${f}"` })));
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
@@ -313,16 +316,16 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Closes the task with its one outcome; a unit dispatch also creates the ERC's dispatch request. */
     async recordOutcome(id: string, version: number, outcome: Outcome, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const closed = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
         const assessment = parseAssessment(task.assessment);
         assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, outcome);
         const decision = await decideOutcome(trx, task, assessment, outcome);
         // Back for a new decision (its referral was rejected): the new outcome amends the redirect.
         const reopened = task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
-        await recordOutcome(trx, changes, actor, id, outcome, reopened, decision);
+        return recordOutcome(trx, changes, actor, id, outcome, reopened, decision);
       });
-      return summary(id);
+      return toTaskSummary(closed, config);
     },
 
     /**
