@@ -3,6 +3,7 @@ import type { LifecycleConfig } from '../config.ts';
 import type { IntakeRequest, TaskSummary } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
 import { pgCode } from '../db/errors.ts';
+import { assertCongestionAdmits, assertIntakeUrgency } from '../congestion/congestion.service.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
@@ -42,11 +43,7 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
      * A rejected intake writes nothing.
      */
     async intake(input: IntakeRequest, source: IntakeSource, actor: Actor, ctx: RequestContext): Promise<{ task: TaskSummary; created: boolean }> {
-      if (input.urgency !== 'D') {
-        throw new AppError(422, 'NOT_D_CLASS', `Urgency ${input.urgency} tasks are dispatched directly by the ERC and are never held here; only D-class tasks are accepted.`, [
-          { path: 'body.urgency', message: 'Only D is accepted' },
-        ]);
-      }
+      assertIntakeUrgency(input.urgency);
       const receivedAt = new Date(input.receivedAt).getTime();
       if (receivedAt > Date.now() + config.clockSkewSeconds * 1000) {
         throw validationError([{ path: 'body.receivedAt', message: `Lies in the future (more than ${config.clockSkewSeconds} s ahead of this server's clock)` }]);
@@ -73,6 +70,7 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
       const hashPhone = await phoneHasher.keyed();
       try {
         const id = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+          await assertCongestionAdmits(trx, input.urgency);
           const task = await trx
             .insertInto('task')
             .values({
