@@ -201,4 +201,16 @@ describe('the field commander attached a unit (POST /api/intake/tasks/{ercTaskId
     const outcomes = await outcomesOf(redirected.id);
     expect(outcomes[1]).toMatchObject({ amends_id: outcomes[0]!.id, amendment_reason: 'referral_timeout' });
   });
+
+  it("reports count the field commander's dispatch as a unit dispatch, never as avoided", async () => {
+    const manager = (await t.userWithRole('manager', 'fcmanager')).agent;
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const before = (await manager.get(`/api/reports/monthly?from=${month}&to=${month}`)).body.months[0];
+    const advised = await closedTask(erc, nurse.agent);
+    expect((await attach(advised.ercTaskId)).status).toBe(200);
+    const after = (await manager.get(`/api/reports/monthly?from=${month}&to=${month}`)).body.months[0];
+    expect(after.dispatchesByReason.field_commander).toBe(before.dispatchesByReason.field_commander + 1);
+    expect(after.avoided).toBe(before.avoided);
+    expect(after.byOutcome.dispatch_unit).toBe(before.byOutcome.dispatch_unit + 1);
+  });
 });
