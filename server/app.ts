@@ -91,7 +91,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...contactsRoutes(createContactsService(db)),
     ...servicesRoutes(createServicesService(db)),
     ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),
-    ...congestionRoutes(createCongestionService(db, publisher)),
+    ...congestionRoutes(createCongestionService(db, config.lifecycle, publisher)),
     ...eventsRoutes(db),
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),

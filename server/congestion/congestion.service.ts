@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import type { LifecycleConfig } from '../config.ts';
 import { insertAudit } from '../audit/audit.repository.ts';
 import type { CongestionModeDto } from '../contracts/congestion.ts';
 import type { Database, Db } from '../db/create-db.ts';
@@ -7,9 +8,6 @@ import { AppError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { congestionActiveLocked, findCongestionMode, insertCongestionChange, switchCongestionMode } from './congestion.repository.ts';
 
-function toDto(row: { active: boolean; version: number; changed_at: Date | null; changed_by_name: string | null }): CongestionModeDto {
-  return { active: row.active, version: row.version, changedAt: row.changed_at?.toISOString() ?? null, changedBy: row.changed_by_name };
-}
 
 /** Intake never takes A or B (the ERC dispatches those itself); C only in congestion mode (assertCongestionAdmits). */
 export function assertIntakeUrgency(urgency: string): void {
@@ -31,7 +29,11 @@ export async function assertCongestionAdmits(trx: Transaction<Database>, urgency
   ]);
 }
 
-export function createCongestionService(db: Db, publisher: Publisher) {
+export function createCongestionService(db: Db, config: LifecycleConfig, publisher: Publisher) {
+  function toDto(row: { active: boolean; version: number; changed_at: Date | null; changed_by_name: string | null }): CongestionModeDto {
+    return { active: row.active, version: row.version, changedAt: row.changed_at?.toISOString() ?? null, changedBy: row.changed_by_name, cResponseLimitMinutes: config.cResponseLimitMinutes };
+  }
+
   return {
     async get(): Promise<CongestionModeDto> {
       return toDto(await findCongestionMode(db));

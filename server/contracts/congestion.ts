@@ -8,6 +8,7 @@ export const CongestionModeDto = z
     version: z.number().int().describe('Moves on with every switch'),
     changedAt: IsoDateTime.nullable().describe('The last switch; null: never switched'),
     changedBy: z.string().nullable().describe("Who switched it last (a shift leader's display name)"),
+    cResponseLimitMinutes: z.number().int().describe('The response target C-tasks get (C_RESPONSE_LIMIT_MINUTES)'),
   })
   .meta({ id: 'CongestionMode' });
 export type CongestionModeDto = z.infer<typeof CongestionModeDto>;

@@ -44,7 +44,7 @@ describe('congestion mode', () => {
     for (const agent of [nurse.agent, manager.agent, t.admin]) {
       const res = await agent.get('/api/congestion-mode');
       expect(res.status).toBe(200);
-      expect(res.body.congestionMode).toEqual({ active: false, version: 1, changedAt: null, changedBy: null });
+      expect(res.body.congestionMode).toEqual({ active: false, version: 1, changedAt: null, changedBy: null, cResponseLimitMinutes: 30 });
     }
     const body = intakeBody({ urgency: 'C' });
     const res = await erc.post('/api/intake/tasks', body);
