@@ -14,8 +14,8 @@ export function CongestionSwitch() {
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const action = useIdempotentAction();
-  if (!mode) return null;
-  const target = !mode.active;
+  // Drawn (disabled) before the mode is known, so the page does not shift when it arrives.
+  const target = !mode?.active;
   function confirm() {
     const trimmed = reason.trim();
     void action.run((key) => setCongestionMode({ active: target, ...(trimmed ? { reason: trimmed } : {}) }, key), (next) => {
@@ -26,11 +26,11 @@ export function CongestionSwitch() {
   }
   return (
     <div className="congestion-switch">
-      <button type="button" className={`button${target ? '' : ' button-primary'}`} onClick={() => setAsking(true)} data-testid="congestion-switch">
+      <button type="button" className={`button${target ? '' : ' button-primary'}`} disabled={!mode} onClick={() => setAsking(true)} data-testid="congestion-switch">
         {target ? t('congestion.switchOn') : t('congestion.switchOff')}
       </button>
       <ErrorMessage error={action.error} />
-      {asking && (
+      {asking && mode && (
         <QuestionDialog id="congestion-confirm" title={target ? t('congestion.switchOn') : t('congestion.switchOff')} onClose={() => setAsking(false)} testId="congestion-dialog">
           <p>{target ? t('congestion.confirmOn', { minutes: mode.cResponseLimitMinutes }) : t('congestion.confirmOff')}</p>
           <div className="field">
