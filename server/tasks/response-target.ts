@@ -26,17 +26,17 @@ export function safetyDeadline(task: { receivedAt: Date; urgency: string }, conf
   return new Date(task.receivedAt.getTime() + (target.limitMinutes - target.marginMinutes) * MINUTE);
 }
 
-/** Minutes from receivedAt by the task's class, as SQL over `alias`.urgency. */
-function minutesByClass(alias: string, d: number, c: number): RawBuilder<number> {
-  return sql<number>`(case when ${sql.ref(`${alias}.urgency`)} = 'C' then ${c}::int else ${d}::int end)`;
+/** Minutes by the class of the `task` row in the query, as SQL. */
+function minutesByClass(d: number, c: number): RawBuilder<number> {
+  return sql<number>`(case when task.urgency = 'C' then ${c}::int else ${d}::int end)`;
 }
 
-/** safetyDeadline() in SQL, over a `task` row alias: what the scheduler's safety net compares with now(). */
-export function safetyDeadlineSql(config: LifecycleConfig, alias = 'task'): RawBuilder<Date> {
+/** safetyDeadline() in SQL over the `task` row in the query: what the scheduler's safety net compares with now(). */
+export function safetyDeadlineSql(config: LifecycleConfig): RawBuilder<Date> {
   const d = responseTarget('D', config);
   const c = responseTarget('C', config);
-  const minutes = minutesByClass(alias, d.limitMinutes - d.marginMinutes, c.limitMinutes - c.marginMinutes);
-  return sql<Date>`(${sql.ref(`${alias}.received_at`)} + make_interval(mins => ${minutes}))`;
+  const minutes = minutesByClass(d.limitMinutes - d.marginMinutes, c.limitMinutes - c.marginMinutes);
+  return sql<Date>`(task.received_at + make_interval(mins => ${minutes}))`;
 }
 
 /**
@@ -45,7 +45,7 @@ export function safetyDeadlineSql(config: LifecycleConfig, alias = 'task'): RawB
  * of the two response limits. So tasks of both classes are ranked by how close their response limit
  * is: a C-task received now (30 min left) comes before a D-task received 60 min ago (60 min left).
  */
-export function queueTimeSql(config: LifecycleConfig, alias = 'task'): RawBuilder<Date> {
-  const lead = minutesByClass(alias, 0, config.responseLimitMinutes - config.cResponseLimitMinutes);
-  return sql<Date>`coalesce(${sql.ref(`${alias}.callback_due_at`)}, ${sql.ref(`${alias}.received_at`)} - make_interval(mins => ${lead}))`;
+export function queueTimeSql(config: LifecycleConfig): RawBuilder<Date> {
+  const lead = minutesByClass(0, config.responseLimitMinutes - config.cResponseLimitMinutes);
+  return sql<Date>`coalesce(task.callback_due_at, task.received_at - make_interval(mins => ${lead}))`;
 }
