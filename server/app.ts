@@ -14,6 +14,8 @@ import { apiNotFound, errorHandler } from './http/error-handler.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
 import { noStore, refuseCrossSite, securityHeaders } from './http/security.ts';
+import { congestionRoutes } from './congestion/congestion.routes.ts';
+import { createCongestionService } from './congestion/congestion.service.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { createContactsService } from './contacts/contacts.service.ts';
 import { referralsRoutes } from './referrals/referrals.routes.ts';
@@ -39,6 +41,7 @@ import { eventsRoutes } from './events/events.routes.ts';
 import type { LiveStatsService } from './stats/live-stats.service.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 import { createDispatchService } from './tasks/dispatch.service.ts';
+import { createFieldCommanderService } from './tasks/field-commander.service.ts';
 import { createIntakeService } from './tasks/intake.service.ts';
 import { tasksRoutes } from './tasks/tasks.routes.ts';
 import { createTasksService } from './tasks/tasks.service.ts';
@@ -88,11 +91,12 @@ export function createApp({ db, caches, config, logger, publisher, liveStats, me
     ...auditRoutes(createAuditService(db)),
     ...referenceRoutes(createReferenceService(db, caches)),
     ...protocolsRoutes(createProtocolsService(db), createProtocolReportService(db, config.reports)),
-    ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher)),
+    ...intakeRoutes(intake, createDispatchService(db, config.lifecycle, publisher), createFieldCommanderService(db, config.lifecycle, publisher)),
     ...tasksRoutes(createTasksService(db, config.lifecycle, publisher, config.session.idleMinutes, createReferenceCache(db, caches)), intake),
     ...contactsRoutes(createContactsService(db)),
     ...servicesRoutes(createServicesService(db)),
     ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),
+    ...congestionRoutes(createCongestionService(db, config.lifecycle, publisher)),
     ...eventsRoutes(db),
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),

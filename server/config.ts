@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   MAX_FAILED_CALLS: int(1, 10).default(3),
   RESPONSE_LIMIT_MINUTES: int(10, 24 * 60).default(120),
   SAFETY_MARGIN_MINUTES: int(0, 24 * 60).default(30),
+  C_RESPONSE_LIMIT_MINUTES: int(5, 24 * 60).default(30),
+  C_SAFETY_MARGIN_MINUTES: int(0, 24 * 60).default(10),
   CLAIM_STALE_SECONDS: int(15, 3600).default(120),
   WAIT_TARGETS_MINUTES: z
     .string()
@@ -153,6 +155,12 @@ export interface LifecycleConfig {
   readonly responseLimitMinutes: number;
   /** An unreached patient is escalated this long before the response limit. */
   readonly safetyMarginMinutes: number;
+  /**
+   * The C-class response target and its safety margin (FACTS.md: 30 min): C-tasks are taken only in
+   * congestion mode, and their deadlines, queue place and safety net follow these.
+   */
+  readonly cResponseLimitMinutes: number;
+  readonly cSafetyMarginMinutes: number;
   readonly claimStaleSeconds: number;
   /** Waiting targets from receivedAt, ascending; crossing one flags the task to shift leaders. */
   readonly waitTargetsMinutes: readonly number[];
@@ -190,6 +198,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.SAFETY_MARGIN_MINUTES >= e.RESPONSE_LIMIT_MINUTES) {
     problems.push('SAFETY_MARGIN_MINUTES: must be less than RESPONSE_LIMIT_MINUTES');
   }
+  if (e.C_SAFETY_MARGIN_MINUTES >= e.C_RESPONSE_LIMIT_MINUTES) {
+    problems.push('C_SAFETY_MARGIN_MINUTES: must be less than C_RESPONSE_LIMIT_MINUTES');
+  }
+  if (e.C_RESPONSE_LIMIT_MINUTES > e.RESPONSE_LIMIT_MINUTES) {
+    problems.push('C_RESPONSE_LIMIT_MINUTES: must not exceed RESPONSE_LIMIT_MINUTES (C is the more urgent class)');
+  }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     problems.push('METRICS_PORT: must differ from PORT (the API port serves metrics only with METRICS_TOKEN)');
   }
@@ -217,6 +231,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxFailedCalls: e.MAX_FAILED_CALLS,
       responseLimitMinutes: e.RESPONSE_LIMIT_MINUTES,
       safetyMarginMinutes: e.SAFETY_MARGIN_MINUTES,
+      cResponseLimitMinutes: e.C_RESPONSE_LIMIT_MINUTES,
+      cSafetyMarginMinutes: e.C_SAFETY_MARGIN_MINUTES,
       claimStaleSeconds: e.CLAIM_STALE_SECONDS,
       waitTargetsMinutes: Object.freeze(e.WAIT_TARGETS_MINUTES),
       dispatchAckMinutes: e.DISPATCH_ACK_MINUTES,

@@ -30,6 +30,7 @@ const OFFLINE: Publisher = {
   taskChanged: () => undefined,
   auditChanged: () => undefined,
   auditCritical: () => undefined,
+  congestionChanged: () => undefined,
 };
 
 const { positionals, values } = parseArgs({

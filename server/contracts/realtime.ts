@@ -1,4 +1,5 @@
 import type { AuditState } from './audits.ts';
+import type { CongestionModeDto } from './congestion.ts';
 import type { LiveStats, NurseLiveStats } from './stats.ts';
 
 // The Socket.IO contract: both the server and the client import these types. Event names are resource:verb.
@@ -44,6 +45,8 @@ export interface ServerToClientEvents {
   'audit:changed': (event: AuditChangedEvent) => void;
   /** After commit, to the roles configured to be told of critical deviations (AUDIT_NOTIFY_ROLES). */
   'audit:critical': (event: AuditCriticalEvent) => void;
+  /** After commit, to every signed-in screen: congestion mode was switched (its new state). */
+  'congestion:changed': (event: CongestionModeDto) => void;
 }
 
 export interface ClientToServerEvents {

@@ -72,3 +72,12 @@ export const AcceptedByPhoneRequest = z
     version: Version,
   })
   .meta({ id: 'AcceptedByPhoneRequest' });
+
+export const CancelReferralRequest = z
+  .strictObject({ reason: text(500).pipe(z.string().min(1)).describe('Why the referral is called off') })
+  .meta({ id: 'CancelReferralRequest' });
+/** The console's side: a nurse or shift leader records what the service said on the phone. */
+export const ReferralCompletedRequest = z.strictObject({ version: Version }).meta({ id: 'ReferralCompletedRequest' });
+export const ReferralCancelRequest = z
+  .strictObject({ version: Version, reason: text(500).pipe(z.string().min(1)) })
+  .meta({ id: 'ReferralCancelRequest' });

@@ -37,7 +37,7 @@ const Share = z.number().min(0).max(1).nullable();
 
 export const ReportCounts = z
   .object({
-    received: SuppressibleCount.describe('D-tasks received in the month (by intake time in Helsinki), open ones included'),
+    received: SuppressibleCount.describe('Tasks received in the month (D, and C in congestion mode; by intake time in Helsinki), open ones included'),
     closed: SuppressibleCount.describe('Tasks of the month that are closed, cancelled ones included'),
     avoided: SuppressibleCount.describe('Avoided unit dispatches: closed with phone advice, or a redirect whose referral was accepted (the one definition)'),
     avoidedShare: Share.describe('avoided / (closed - cancelled): of the tasks the centre decided, the share that needed no unit; null when none'),

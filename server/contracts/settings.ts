@@ -6,6 +6,8 @@ export const ClientSettings = z
     waitTargetsMinutes: z.array(z.number().int()),
     responseLimitMinutes: z.number().int(),
     safetyMarginMinutes: z.number().int(),
+    cResponseLimitMinutes: z.number().int().describe('The C-class response limit (C-tasks are taken only in congestion mode)'),
+    cSafetyMarginMinutes: z.number().int(),
     callbackMinutes: z.number().int(),
     maxFailedCalls: z.number().int(),
     claimStaleSeconds: z.number().int(),

@@ -81,7 +81,13 @@ export type AssessmentFields = z.output<typeof AssessmentFields>;
 export const AssessmentRequest = AssessmentFields.extend({ version: Version }).meta({ id: 'AssessmentRequest' });
 
 export const UNIT_LEVELS = ['ALS', 'BLS', 'first_response'] as const;
-export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const;
+/** The reasons a nurse gives for a unit dispatch. */
+export const NURSE_DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const;
+/**
+ * Every reason a unit dispatch can have: the nurse's, and `field_commander`, recorded only by the
+ * ERC's unit-attached call (the EMS field commander attached a unit; no dispatch request is made).
+ */
+export const DISPATCH_REASONS = [...NURSE_DISPATCH_REASONS, 'field_commander'] as const;
 export const ADVICE_KINDS = ['self_care', 'contact_health_centre', 'call_back_if_worse'] as const;
 export const REDIRECT_TARGETS = [
   'home_care',
@@ -101,7 +107,7 @@ export const DispatchUnitOutcome = z
     type: z.literal('dispatch_unit'),
     unitLevel: z.enum(UNIT_LEVELS),
     urgency: Urgency.describe('Kept at D or raised'),
-    reason: z.enum(DISPATCH_REASONS),
+    reason: z.enum(NURSE_DISPATCH_REASONS),
     note: text(1000).optional(),
     ...decisionFields,
   })
@@ -118,7 +124,7 @@ export const REFERRAL_STATES = ['requested', 'accepted', 'rejected', 'completed'
 export const ReferralState = z.enum(REFERRAL_STATES).meta({ id: 'ReferralState' });
 export type ReferralState = z.infer<typeof ReferralState>;
 /** Why a closed task came back to the queue: the centre owns the patient again. */
-export const DecisionReason = z.enum(['referral_rejected', 'referral_timeout']);
+export const DecisionReason = z.enum(['referral_rejected', 'referral_timeout', 'referral_cancelled']);
 export type DecisionReason = z.infer<typeof DecisionReason>;
 
 export const RedirectOutcome = z
@@ -134,7 +140,25 @@ export const RedirectOutcome = z
 export const Outcome = z.discriminatedUnion('type', [DispatchUnitOutcome, PhoneAdviceOutcome, RedirectOutcome]).meta({ id: 'Outcome' });
 export type Outcome = z.output<typeof Outcome>;
 export const CancelledOutcome = z.object({ type: z.literal('cancelled'), reason: z.string() });
-export type RecordedOutcome = Outcome | z.output<typeof CancelledOutcome>;
+/** The EMS field commander attached a unit (the ERC's unit-attached call): a unit dispatch the ERC already made. */
+export const FieldCommanderOutcome = z.object({
+  type: z.literal('dispatch_unit'),
+  unitLevel: z.enum(UNIT_LEVELS),
+  urgency: Urgency,
+  reason: z.literal('field_commander'),
+  unit: z.string(),
+});
+export type FieldCommanderOutcome = z.output<typeof FieldCommanderOutcome>;
+export type RecordedOutcome = Outcome | z.output<typeof CancelledOutcome> | FieldCommanderOutcome;
+
+export const UnitAttachedRequest = z
+  .strictObject({
+    unit: text(40).pipe(z.string().min(1)).describe("The attached unit's call sign, e.g. OUL121"),
+    unitLevel: z.enum(UNIT_LEVELS),
+    urgency: Urgency.optional().describe("The urgency the unit goes with; default: the task's class"),
+  })
+  .meta({ id: 'UnitAttachedRequest' });
+export type UnitAttachedRequest = z.output<typeof UnitAttachedRequest>;
 
 export const OutcomeRequest = z
   .discriminatedUnion('type', [
@@ -215,6 +239,7 @@ export const TaskSummary = z
     escalatedAt: IsoDateTime.nullable(),
     escalationReason: z.string().nullable(),
     breachLevel: z.number().int(),
+    responseDueAt: IsoDateTime.describe("receivedAt + the response limit of the task's class (D: RESPONSE_LIMIT_MINUTES; C, taken in congestion mode: C_RESPONSE_LIMIT_MINUTES)"),
     outcomeType: z.enum(['dispatch_unit', 'phone_advice', 'redirect', 'cancelled']).nullable(),
     closedAt: IsoDateTime.nullable(),
     referralState: ReferralState.nullable().describe("The state of the current redirect's referral"),

@@ -121,6 +121,24 @@ export interface AuditSubmission {
   submitted_by_name: string;
 }
 
+export interface CongestionMode {
+  active: Generated<boolean>;
+  changed_at: Timestamp | null;
+  changed_by_name: string | null;
+  id: Generated<boolean>;
+  version: Generated<number>;
+}
+
+export interface CongestionModeChange {
+  active: boolean;
+  at: Generated<Timestamp>;
+  by_id: string | null;
+  by_name: string;
+  id: Generated<Int8>;
+  reason: string | null;
+  version: number;
+}
+
 export interface DispatchRequest {
   acknowledged_at: Timestamp | null;
   acknowledged_by: string | null;
@@ -418,6 +436,8 @@ export interface DB {
   audit_sample_run: AuditSampleRun;
   audit_scan_state: AuditScanState;
   audit_submission: AuditSubmission;
+  congestion_mode: CongestionMode;
+  congestion_mode_change: CongestionModeChange;
   dispatch_request: DispatchRequest;
   disposition: Disposition;
   event_counter: EventCounter;

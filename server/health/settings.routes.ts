@@ -8,6 +8,8 @@ export function settingsRoutes(config: LifecycleConfig): RouteDef[] {
     waitTargetsMinutes: [...config.waitTargetsMinutes],
     responseLimitMinutes: config.responseLimitMinutes,
     safetyMarginMinutes: config.safetyMarginMinutes,
+    cResponseLimitMinutes: config.cResponseLimitMinutes,
+    cSafetyMarginMinutes: config.cSafetyMarginMinutes,
     callbackMinutes: config.callbackMinutes,
     maxFailedCalls: config.maxFailedCalls,
     claimStaleSeconds: config.claimStaleSeconds,

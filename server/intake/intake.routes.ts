@@ -8,9 +8,11 @@ import {
   IntakeRequest,
   TaskIdParams,
   TaskResponse,
+  UnitAttachedRequest,
 } from '../contracts/tasks.ts';
 import { defineRoute, type RouteDef } from '../http/route.ts';
 import type { DispatchService } from '../tasks/dispatch.service.ts';
+import type { FieldCommanderService } from '../tasks/field-commander.service.ts';
 import type { IntakeService } from '../tasks/intake.service.ts';
 
 const IntegrationIdentity = z
@@ -19,7 +21,7 @@ const IntegrationIdentity = z
 const INTEGRATION = { kind: 'integration' } as const;
 
 /** The emergency response centre's side of the API: reachable with an integration key only. */
-export function intakeRoutes(intake: IntakeService, dispatch: DispatchService): RouteDef[] {
+export function intakeRoutes(intake: IntakeService, dispatch: DispatchService, fieldCommander: FieldCommanderService): RouteDef[] {
   return [
     defineRoute({
       method: 'get',
@@ -33,7 +35,7 @@ export function intakeRoutes(intake: IntakeService, dispatch: DispatchService): 
     defineRoute({
       method: 'post',
       path: '/api/intake/tasks',
-      summary: 'Hand a D-class task to the situation centre (idempotent on ercTaskId)',
+      summary: 'Hand a D-class task (or, in congestion mode, a C-class task) to the situation centre (idempotent on ercTaskId)',
       tag: 'intake',
       access: INTEGRATION,
       body: IntakeRequest,
@@ -42,7 +44,7 @@ export function intakeRoutes(intake: IntakeService, dispatch: DispatchService): 
         201: { description: 'Created', schema: TaskResponse },
         200: { description: 'Already received with the same content: the same task, nothing new', schema: TaskResponse },
         409: { description: 'DUPLICATE_ERC_TASK: the id was received with different content' },
-        422: { description: 'NOT_D_CLASS, or VALIDATION_FAILED naming the field' },
+        422: { description: 'NOT_D_CLASS (urgency A or B), NOT_IN_CONGESTION_MODE (urgency C while congestion mode is off), or VALIDATION_FAILED naming the field' },
       },
       async handle({ body, actor, ctx }) {
         const { task, created } = await intake.intake(body, 'erc', actor, ctx);
@@ -61,6 +63,25 @@ export function intakeRoutes(intake: IntakeService, dispatch: DispatchService): 
       responses: { 200: { description: 'Cancelled', schema: TaskResponse }, 404: { description: 'Unknown task' }, 409: { description: 'TASK_CLOSED with another outcome' } },
       async handle({ params, body, actor, ctx }) {
         return { status: 200, body: { task: await intake.cancel(params.ercTaskId, body.reason, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/intake/tasks/{ercTaskId}/unit-attached',
+      summary: 'The EMS field commander attached a unit: the task closes as a unit dispatch (reason field_commander) and no dispatch request is made; its holder is told at once',
+      tag: 'intake',
+      access: INTEGRATION,
+      params: ErcTaskIdParams,
+      body: UnitAttachedRequest,
+      idempotent: true,
+      responses: {
+        200: { description: 'Closed (or amended from phone advice or a redirect) as the field commander\'s unit dispatch; a repeated call answers the same task and changes nothing', schema: TaskResponse },
+        404: { description: 'Unknown ercTaskId' },
+        409: { description: 'TASK_CANCELLED (the ERC cancelled it) or TASK_ALREADY_DISPATCHED (the nurse already requested a unit: details.dispatchRequestId; acknowledge that request)' },
+        422: { description: 'VALIDATION_FAILED naming the field' },
+      },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: { task: await fieldCommander.unitAttached(params.ercTaskId, body, actor, ctx) } };
       },
     }),
     defineRoute({

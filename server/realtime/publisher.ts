@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
-import type { Role } from '../contracts/common.ts';
+import { ROLES, type Role } from '../contracts/common.ts';
+import type { CongestionModeDto } from '../contracts/congestion.ts';
 import type { AuditChangedEvent, AuditCriticalEvent, ClientToServerEvents, ServerToClientEvents } from '../contracts/realtime.ts';
 import { AUDIENCE_ROLES } from '../events/audience.ts';
 import type { PublishedTaskEvent } from '../events/task-change.ts';
@@ -27,6 +28,8 @@ export interface Publisher {
   auditChanged(events: readonly { event: AuditChangedEvent; roles: readonly Role[]; userIds: readonly string[] }[]): void;
   /** A committed review with a critical deviation, to those roles. */
   auditCritical(event: AuditCriticalEvent, roles: readonly Role[]): void;
+  /** Congestion mode was switched (committed): every role's screens show it. */
+  congestionChanged(mode: CongestionModeDto): void;
 }
 
 
@@ -69,6 +72,9 @@ export function createPublisher(io: RealtimeServer, afterTaskChange: () => void 
     },
     auditCritical(event, roles) {
       io.to(roles.map(rooms.role)).emit('audit:critical', event);
+    },
+    congestionChanged(mode) {
+      io.to(ROLES.map(rooms.role)).emit('congestion:changed', mode);
     },
   };
 }

@@ -67,9 +67,28 @@ export async function acceptReferral(
 }
 
 /**
- * A rejected or unanswered referral: the referral is rejected and the task returns to the queue
- * flagged for a new decision (the centre owns the patient again). The task row is locked.
+ * The referral fell through (rejected, unanswered or cancelled): the task returns to the queue
+ * flagged for a new decision (the centre owns the patient again) and its next outcome amends the
+ * redirect. Records the referral's event, then `task.decision_required`. The task row is locked.
  */
+async function returnForDecision(
+  trx: Trx,
+  changes: ChangeRecorder,
+  referral: repo.ReferralRow,
+  fell: { state: 'rejected' | 'cancelled'; decisionReason: DecisionReason; event: string; action: string; data: Record<string, string> },
+): Promise<void> {
+  const task = await updateTask(trx, referral.task_id, {
+    state: 'queued',
+    referral_state: fell.state,
+    decision_required_at: sql<Date>`now()`,
+    decision_reason: fell.decisionReason,
+    closed_at: null,
+  });
+  changes.record({ task, type: fell.event, data: fell.data, audit: { action: fell.action, details: fell.data } });
+  changes.record({ task, type: 'task.decision_required', data: { reason: fell.decisionReason }, audit: { action: 'task.decision_required', details: { reason: fell.decisionReason } } });
+}
+
+/** A rejected or unanswered referral: rejected, and the task returns for a new decision. The task row is locked. */
 export async function rejectReferral(
   trx: Trx,
   changes: ChangeRecorder,
@@ -80,14 +99,33 @@ export async function rejectReferral(
   const moved = await repo.moveReferral(trx, referral.id, ['requested'], { state: 'rejected', answered_via: answer.via, reject_reason: answer.reason });
   if (!moved) throw referralNotPending(referral.state);
   await repo.insertStateChange(trx, { referralId: referral.id, state: 'rejected', byName: actorName(actor), via: answer.via, reason: answer.reason });
-  const task = await updateTask(trx, referral.task_id, {
-    state: 'queued',
-    referral_state: 'rejected',
-    decision_required_at: sql<Date>`now()`,
-    decision_reason: answer.decisionReason,
-    closed_at: null,
-  });
   const data = { referralId: referral.id, via: answer.via };
-  changes.record({ task, type: 'referral.rejected', data, audit: { action: 'referral.reject', details: data } });
-  changes.record({ task, type: 'task.decision_required', data: { reason: answer.decisionReason }, audit: { action: 'task.decision_required', details: { reason: answer.decisionReason } } });
+  await returnForDecision(trx, changes, referral, { state: 'rejected', decisionReason: answer.decisionReason, event: 'referral.rejected', action: 'referral.reject', data });
+}
+
+/**
+ * accepted -> completed: the service has seen the patient. The redirect stays an avoided dispatch
+ * (completed counts as accepted). 409 REFERRAL_NOT_ACCEPTED from any other state. The task row is locked.
+ */
+export async function completeReferral(trx: Trx, changes: ChangeRecorder, actor: Actor, referral: repo.ReferralRow, via: 'api' | 'console'): Promise<void> {
+  const moved = await repo.moveReferral(trx, referral.id, ['accepted'], { state: 'completed' });
+  if (!moved) throw new AppError(409, 'REFERRAL_NOT_ACCEPTED', `The referral is ${referral.state}: only an accepted referral can be completed.`, { state: referral.state });
+  await repo.insertStateChange(trx, { referralId: referral.id, state: 'completed', byName: actorName(actor), via });
+  const task = await updateTask(trx, referral.task_id, { referral_state: 'completed' });
+  const data = { referralId: referral.id, via };
+  changes.record({ task, type: 'referral.completed', data, audit: { action: 'referral.complete', details: data } });
+}
+
+/**
+ * requested or accepted -> cancelled: the referral is called off (by the service, which can no
+ * longer take the patient, or by the centre). Nobody has the patient then, so the task returns to
+ * the queue for a new decision, as after a rejection. 409 REFERRAL_NOT_OPEN from any other state.
+ * The task row is locked.
+ */
+export async function cancelReferral(trx: Trx, changes: ChangeRecorder, actor: Actor, referral: repo.ReferralRow, answer: { reason: string; via: 'api' | 'console' }): Promise<void> {
+  const moved = await repo.moveReferral(trx, referral.id, ['requested', 'accepted'], { state: 'cancelled' });
+  if (!moved) throw new AppError(409, 'REFERRAL_NOT_OPEN', `The referral is ${referral.state}: only a requested or accepted referral can be cancelled.`, { state: referral.state });
+  await repo.insertStateChange(trx, { referralId: referral.id, state: 'cancelled', byName: actorName(actor), via: answer.via, reason: answer.reason });
+  const data = { referralId: referral.id, via: answer.via };
+  await returnForDecision(trx, changes, referral, { state: 'cancelled', decisionReason: 'referral_cancelled', event: 'referral.cancelled', action: 'referral.cancel', data });
 }

@@ -1,6 +1,9 @@
 import {
   AcceptedByPhoneRequest,
   AcceptReferralRequest,
+  CancelReferralRequest,
+  ReferralCancelRequest,
+  ReferralCompletedRequest,
   IncomingReferralList,
   IncomingReferralQuery,
   ReferralAnswer,
@@ -56,6 +59,69 @@ export function referralsRoutes(referrals: ReferralsService): RouteDef[] {
       responses: answered,
       async handle({ params, body, actor, ctx }) {
         return { status: 200, body: { referral: await referrals.reject(params.id, body.reason, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/referrals/{id}/complete',
+      summary: 'The receiving service has seen the patient: accepted -> completed (still an avoided dispatch)',
+      tag: 'referrals',
+      access: SERVICE_KEY,
+      params: ReferralIdParams,
+      idempotent: true,
+      responses: { ...answered, 409: { description: 'REFERRAL_NOT_ACCEPTED: only an accepted referral can be completed' } },
+      async handle({ params, actor, ctx }) {
+        return { status: 200, body: { referral: await referrals.complete(params.id, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/referrals/{id}/cancel',
+      summary: 'The receiving service can no longer take the patient: requested|accepted -> cancelled; the task returns to the queue at once for a new decision',
+      tag: 'referrals',
+      access: SERVICE_KEY,
+      params: ReferralIdParams,
+      body: CancelReferralRequest,
+      idempotent: true,
+      responses: { ...answered, 409: { description: 'REFERRAL_NOT_OPEN: only a requested or accepted referral can be cancelled' } },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: { referral: await referrals.cancel(params.id, body.reason, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/tasks/{id}/referral/completed',
+      summary: "Record that the receiving service saw the patient (the current redirect's accepted referral -> completed)",
+      tag: 'referrals',
+      access: CLINICAL,
+      params: TaskIdParams,
+      body: ReferralCompletedRequest,
+      idempotent: true,
+      responses: {
+        200: { description: 'The task after the change', schema: TaskResponse },
+        404: { description: 'No such task' },
+        409: { description: 'REFERRAL_NOT_ACCEPTED, REFERRAL_NOT_OPEN (no referral) or STALE_VERSION' },
+      },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: { task: await referrals.completedByConsole(params.id, body.version, actor, ctx) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/tasks/{id}/referral/cancel',
+      summary: "Call the current redirect's referral off (requested|accepted -> cancelled): the task returns to the queue for a new decision",
+      tag: 'referrals',
+      access: CLINICAL,
+      params: TaskIdParams,
+      body: ReferralCancelRequest,
+      idempotent: true,
+      responses: {
+        200: { description: 'The task after the change (queued, decisionReason referral_cancelled)', schema: TaskResponse },
+        404: { description: 'No such task' },
+        409: { description: 'REFERRAL_NOT_OPEN or STALE_VERSION' },
+      },
+      async handle({ params, body, actor, ctx }) {
+        return { status: 200, body: { task: await referrals.cancelByConsole(params.id, body, actor, ctx) } };
       },
     }),
     defineRoute({

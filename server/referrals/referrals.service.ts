@@ -11,7 +11,7 @@ import { AppError, notFound, staleVersion, validationError } from '../http/error
 import type { Publisher } from '../realtime/publisher.ts';
 import { loadTaskSummary } from '../tasks/task-dto.ts';
 import { lockTask } from '../tasks/tasks.repository.ts';
-import { acceptReferral, referralNotPending, rejectReferral } from './referral-lifecycle.ts';
+import { acceptReferral, cancelReferral, completeReferral, referralNotPending, rejectReferral } from './referral-lifecycle.ts';
 import * as repo from './referrals.repository.ts';
 
 const Target = z.enum(REDIRECT_TARGETS);
@@ -35,6 +35,22 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
       await answer(referral, trx, changes);
       return { id, state: ReferralState.parse((await repo.findReferral(trx, id))?.state) };
     });
+  }
+
+  /**
+   * Runs a console user's change of the current redirect's referral: the task row is locked, its
+   * version checked, then its referral locked. 409 REFERRAL_NOT_OPEN when it has none.
+   */
+  async function changeAsConsole(taskId: string, version: number, actor: UserActor, ctx: RequestContext, change: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<void>) {
+    await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const task = await lockTask(trx, taskId);
+      if (!task) throw notFound('Task');
+      if (task.version !== version) throw new AppError(409, 'STALE_VERSION', 'The task changed meanwhile: reload it and try again.', { currentVersion: task.version });
+      const referral = task.current_outcome_id ? await repo.lockReferralOfOutcome(trx, task.current_outcome_id) : undefined;
+      if (!referral) throw new AppError(409, 'REFERRAL_NOT_OPEN', 'This task has no referral to change.', { state: null });
+      await change(referral, trx, changes);
+    });
+    return loadTaskSummary(db, taskId, config);
   }
 
   return {
@@ -101,6 +117,26 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
     /** The receiving service rejects: the task returns to the queue for a new decision at once. */
     reject(id: string, reason: string, actor: IntegrationActor, ctx: RequestContext) {
       return answerAsService(id, actor, ctx, (referral, trx, changes) => rejectReferral(trx, changes, actor, referral, { reason, via: 'api', decisionReason: 'referral_rejected' }));
+    },
+
+    /** The service has seen the patient: accepted -> completed; 409 REFERRAL_NOT_ACCEPTED otherwise. */
+    complete(id: string, actor: IntegrationActor, ctx: RequestContext) {
+      return answerAsService(id, actor, ctx, (referral, trx, changes) => completeReferral(trx, changes, actor, referral, 'api'));
+    },
+
+    /** The service can no longer take the patient: cancelled, and the task returns for a new decision; 409 REFERRAL_NOT_OPEN unless requested or accepted. */
+    cancel(id: string, reason: string, actor: IntegrationActor, ctx: RequestContext) {
+      return answerAsService(id, actor, ctx, (referral, trx, changes) => cancelReferral(trx, changes, actor, referral, { reason, via: 'api' }));
+    },
+
+    /** A nurse or shift leader records that the service saw the patient (said on the phone). */
+    completedByConsole(taskId: string, version: number, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      return changeAsConsole(taskId, version, actor, ctx, (referral, trx, changes) => completeReferral(trx, changes, actor, referral, 'console'));
+    },
+
+    /** A nurse or shift leader calls the referral off: the task returns to the queue for a new decision. */
+    cancelByConsole(taskId: string, input: { version: number; reason: string }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
+      return changeAsConsole(taskId, input.version, actor, ctx, (referral, trx, changes) => cancelReferral(trx, changes, actor, referral, { reason: input.reason, via: 'console' }));
     },
 
     /** The nurse records that the service accepted on the phone (the usual case). */

@@ -73,19 +73,27 @@ export async function recordOutcome(
   });
   // An amendment withdraws the dispatch request of the outcome it replaces: one task, one unit.
   const superseded = amends ? await supersedeDispatchRequests(trx, taskId, outcomeId) : [];
-  if (outcome.type === 'dispatch_unit') await insertDispatchRequest(trx, { taskId, outcomeId, ...outcome });
+  // The field commander's unit was attached by the ERC itself: a second request would send two units.
+  if (outcome.type === 'dispatch_unit' && outcome.reason !== 'field_commander') await insertDispatchRequest(trx, { taskId, outcomeId, ...outcome });
   for (const request of superseded) {
     // The ERC had already confirmed it: a unit may be on its way; shift leaders must know at once.
     const data = { dispatchRequestId: request.id, acknowledged: request.acknowledged_at !== null };
     changes.record({ task, type: 'dispatch.superseded', data, audit: { action: 'dispatch.supersede', details: data } });
   }
   const data = { ...outcomeData(outcome), ...(decision ? decisionData(decision) : {}) };
-  const amended = amends !== undefined && !closes;
-  changes.record({
-    task,
-    type: amended ? 'task.outcome_amended' : outcome.type === 'cancelled' ? 'task.cancelled' : 'task.closed',
-    data,
-    audit: { action: amended ? 'task.outcome_amend' : outcome.type === 'cancelled' ? 'task.cancel' : 'task.outcome', details: data },
-  });
+  changes.record({ task, ...closeEvent(outcome, amends !== undefined && !closes, data) });
   return task;
+}
+
+type EventData = Record<string, string | boolean>;
+
+/** The event of an outcome: the field commander's unit has one of its own, so the holder's screen can say so plainly. */
+function closeEvent(outcome: RecordedOutcome, amended: boolean, data: EventData): { type: string; data: EventData; audit: { action: string; details: EventData } } {
+  if (outcome.type === 'dispatch_unit' && outcome.reason === 'field_commander') {
+    const attached = { ...data, unit: outcome.unit, amended };
+    return { type: 'task.unit_attached', data: attached, audit: { action: 'task.unit_attached', details: attached } };
+  }
+  if (amended) return { type: 'task.outcome_amended', data, audit: { action: 'task.outcome_amend', details: data } };
+  if (outcome.type === 'cancelled') return { type: 'task.cancelled', data, audit: { action: 'task.cancel', details: data } };
+  return { type: 'task.closed', data, audit: { action: 'task.outcome', details: data } };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LifecycleConfig } from '../config.ts';
 import type { IntakeRequest, TaskSummary } from '../contracts/tasks.ts';
 import type { Db } from '../db/create-db.ts';
+import { congestionAdmits, assertIntakeUrgency, notInCongestionMode } from '../congestion/congestion.service.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
@@ -41,11 +42,7 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
      * A rejected intake writes nothing.
      */
     async intake(input: IntakeRequest, source: IntakeSource, actor: Actor, ctx: RequestContext): Promise<{ task: TaskSummary; created: boolean }> {
-      if (input.urgency !== 'D') {
-        throw new AppError(422, 'NOT_D_CLASS', `Urgency ${input.urgency} tasks are dispatched directly by the ERC and are never held here; only D-class tasks are accepted.`, [
-          { path: 'body.urgency', message: 'Only D is accepted' },
-        ]);
-      }
+      assertIntakeUrgency(input.urgency);
       const receivedAt = new Date(input.receivedAt).getTime();
       if (receivedAt > Date.now() + config.clockSkewSeconds * 1000) {
         throw validationError([{ path: 'body.receivedAt', message: `Lies in the future (more than ${config.clockSkewSeconds} s ahead of this server's clock)` }]);
@@ -58,7 +55,10 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
       const hashPhone = await phoneHasher.keyed();
       // One statement inserts the task and answers with its summary; the municipality, the task
       // code and an earlier delivery of the id are settled inside it (insertIntakeTask).
+      let admitted = true;
       const inserted = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+        admitted = await congestionAdmits(trx, input.urgency);
+        if (!admitted) return undefined;
         const task = await insertIntakeTask(trx, {
           ercTaskId: input.ercTaskId,
           intakeHash: hash,
@@ -81,9 +81,11 @@ export function createIntakeService(db: Db, config: LifecycleConfig, publisher: 
         return task;
       });
       if (inserted) return { task: toTaskSummary(inserted, config), created: true };
-      // Nothing inserted: received before (answered as then, unless the content differs), or the
-      // municipality is unknown. A concurrent delivery of the same id has committed by now.
+      // Nothing inserted: received before (answered as then, unless the content differs, even for a
+      // C-task taken while congestion mode was on), a C-task outside congestion mode, or an unknown
+      // municipality. A concurrent delivery of the same id has committed by now.
       const existing = await findTaskSummaryByErcId(db, input.ercTaskId);
+      if (!existing && !admitted) throw notInCongestionMode();
       if (!existing) throw validationError([{ path: 'body.municipality', message: `Unknown municipality "${input.municipality}"` }]);
       if (existing.intake_hash !== hash) {
         throw new AppError(409, 'DUPLICATE_ERC_TASK', `Task ${input.ercTaskId} was already received with different content.`, { taskId: existing.id });

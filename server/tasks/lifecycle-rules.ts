@@ -1,15 +1,11 @@
 import type { LifecycleConfig } from '../config.ts';
 import type { AssessmentFields, CallResult, Outcome } from '../contracts/tasks.ts';
 import { AppError } from '../http/errors.ts';
+import { safetyDeadline } from './response-target.ts';
 
 export type EscalationReason = 'wrong_number' | 'unreachable_attempts' | 'response_limit';
 
 const MINUTE = 60_000;
-
-/** The latest moment to have reached the patient before a unit must go anyway. */
-export function safetyDeadline(receivedAt: Date, config: LifecycleConfig): Date {
-  return new Date(receivedAt.getTime() + (config.responseLimitMinutes - config.safetyMarginMinutes) * MINUTE);
-}
 
 export interface FailedCallDecision {
   failedCallAttempts: number;
@@ -24,7 +20,7 @@ export interface FailedCallDecision {
  * always gets a unit.
  */
 export function decideAfterFailedCall(
-  task: { failedCallAttempts: number; receivedAt: Date; escalated: boolean },
+  task: { failedCallAttempts: number; receivedAt: Date; urgency: string; escalated: boolean },
   result: Exclude<CallResult, 'answered'>,
   config: LifecycleConfig,
   now: Date,
@@ -34,7 +30,7 @@ export function decideAfterFailedCall(
   let escalate: EscalationReason | null = null;
   if (result === 'wrong_number') escalate = 'wrong_number';
   else if (failedCallAttempts >= config.maxFailedCalls) escalate = 'unreachable_attempts';
-  else if (callbackDueAt >= safetyDeadline(task.receivedAt, config)) escalate = 'response_limit';
+  else if (callbackDueAt >= safetyDeadline(task, config)) escalate = 'response_limit';
   return { failedCallAttempts, callbackDueAt, escalate: task.escalated ? null : escalate };
 }
 

@@ -10,6 +10,7 @@ import { deleteIdleSessions } from '../auth/session.repository.ts';
 import { returnTasksOfEndedSessions } from './session-end.ts';
 import { rejectReferral } from '../referrals/referral-lifecycle.ts';
 import { listTimedOut, lockReferral } from '../referrals/referrals.repository.ts';
+import { safetyDeadlineSql } from './response-target.ts';
 import { findTaskHead, lockTask } from './tasks.repository.ts';
 import { takeScanTurn } from '../audits/audits.repository.ts';
 import { auditRoles, monthDueForSample, publishQueued, runSampling } from '../audits/audits.service.ts';
@@ -19,7 +20,7 @@ type Trx = Transaction<Database>;
 // One lock id for "the scheduler tick": any node may run a tick, never two at once.
 const SCHEDULER_LOCK = 0x64746b31; // "dtk1"
 
-/** Unreached patients close to the response limit: the safety net sends a unit. */
+/** Unreached patients close to their class's response limit: the safety net sends a unit. */
 async function escalateNearDeadline(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
   const rows = await trx
     .updateTable('task')
@@ -27,7 +28,7 @@ async function escalateNearDeadline(trx: Trx, changes: ChangeRecorder, config: L
     .where('state', 'in', ['queued', 'callback_pending', 'in_assessment'])
     .where('escalated_at', 'is', null)
     .where('answered_at', 'is', null)
-    .where(sql<boolean>`received_at + make_interval(mins => ${config.responseLimitMinutes - config.safetyMarginMinutes}) <= now()`)
+    .where(sql<boolean>`${safetyDeadlineSql(config)} <= now()`)
     .returning(['id', 'version', 'state'])
     .execute();
   for (const task of rows) {

@@ -5,6 +5,7 @@ import { Urgency } from '../contracts/reference.ts';
 import type { EventRow } from '../events/events.repository.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import { notFound } from '../http/errors.ts';
+import { responseDueAt } from './response-target.ts';
 import { findTaskSummary, type TaskSummaryRow } from './tasks.repository.ts';
 
 const Source = z.enum(['erc', 'manual', 'import']);
@@ -45,6 +46,7 @@ export function toTaskSummary(row: TaskSummaryRow, config: LifecycleConfig): Tas
     escalatedAt: iso(row.escalated_at),
     escalationReason: row.escalation_reason,
     breachLevel: row.breach_level,
+    responseDueAt: responseDueAt({ receivedAt: row.received_at, urgency: row.urgency }, config).toISOString(),
     outcomeType: row.outcome_type === null ? null : OutcomeType.parse(row.outcome_type),
     closedAt: iso(row.closed_at),
     referralState: row.referral_state === null ? null : ReferralState.parse(row.referral_state),

@@ -3,13 +3,18 @@ import type { Database } from '../db/create-db.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
 import type { OutcomeDecision } from '../protocols/decision.ts';
+import type { LifecycleConfig } from '../config.ts';
+import { queueTimeSql } from './response-target.ts';
 
 /**
  * The queue order, for the list and for "next" alike: escalated tasks and tasks back for a new
  * decision (a rejected or unanswered referral) first, then by the time the next call is due
- * (call-backs) or the task arrived (new tasks), oldest first. task_open_queue_idx has this order.
+ * (call-backs) or the task arrived (new tasks; a C-task as if it had arrived earlier by the
+ * difference of the response limits, see queueTimeSql), oldest first.
  */
-const QUEUE_ORDER = sql`(task.escalated_at is null and task.decision_required_at is null), coalesce(task.callback_due_at, task.received_at)`;
+function queueOrder(config: LifecycleConfig) {
+  return sql`(task.escalated_at is null and task.decision_required_at is null), ${queueTimeSql(config)}`;
+}
 
 /**
  * Task rows joined with the names the queue shows. `db` may bring a `task` of its own: a
@@ -119,10 +124,14 @@ export function insertIntakeTask(db: Executor, t: IntakeValues) {
   ).executeTakeFirst();
 }
 
-export function listTaskSummaries(db: Executor, filter: { states: readonly TaskState[]; areaId?: string; referralState?: string; limit: number }) {
+export function listTaskSummaries(
+  db: Executor,
+  filter: { states: readonly TaskState[]; areaId?: string; referralState?: string; limit: number },
+  config: LifecycleConfig,
+) {
   let query = selectTaskSummaries(db)
     .where('task.state', 'in', filter.states)
-    .orderBy(filter.states.every((st) => st === 'closed') ? sql`task.closed_at desc` : QUEUE_ORDER)
+    .orderBy(filter.states.every((st) => st === 'closed') ? sql`task.closed_at desc` : queueOrder(config))
     .orderBy('task.received_at')
     .limit(filter.limit);
   if (filter.areaId) query = query.where('task.area_id', '=', filter.areaId);
@@ -176,12 +185,12 @@ export function claimTask(db: Executor, id: string, userId: string) {
 }
 
 /** Claims the top of the queue; SKIP LOCKED gives concurrent callers different tasks. */
-export function claimNextTask(db: Executor, userId: string, areaId: string | undefined) {
+export function claimNextTask(db: Executor, userId: string, areaId: string | undefined, config: LifecycleConfig) {
   let next = db
     .selectFrom('task')
     .select('id')
     .where('state', 'in', ['queued', 'callback_pending'])
-    .orderBy(QUEUE_ORDER)
+    .orderBy(queueOrder(config))
     .orderBy('received_at')
     .limit(1)
     .forUpdate()

@@ -100,7 +100,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         ...(query.areaId ? { areaId: query.areaId } : {}),
         ...(query.referralState ? { referralState: query.referralState } : {}),
       };
-      const [rows, counts] = await Promise.all([repo.listTaskSummaries(db, { ...filter, limit: query.limit }), repo.countTasksByState(db, filter)]);
+      const [rows, counts] = await Promise.all([repo.listTaskSummaries(db, { ...filter, limit: query.limit }, config), repo.countTasksByState(db, filter)]);
       const count = (state: TaskState) => counts.find((c) => c.state === state)?.count ?? 0;
       return {
         tasks: rows.map((r) => toTaskSummary(r, config)),
@@ -151,7 +151,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     async next(areaId: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       const claimed = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         await assertHandsFree(trx, actor);
-        const row = await repo.claimNextTask(trx, actor.id, areaId);
+        const row = await repo.claimNextTask(trx, actor.id, areaId, config);
         if (!row) return undefined;
         changes.record({ task: row, type: 'task.claimed', data: { next: true }, audit: { action: 'task.claim', details: { next: true } } });
         return row;
@@ -265,7 +265,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
           return updated;
         }
         const decision = decideAfterFailedCall(
-          { failedCallAttempts: task.failed_call_attempts, receivedAt: task.received_at, escalated: task.escalated_at !== null },
+          { failedCallAttempts: task.failed_call_attempts, receivedAt: task.received_at, urgency: task.urgency, escalated: task.escalated_at !== null },
           result,
           config,
           new Date(),

@@ -18,7 +18,7 @@ describe('HTTP basics', () => {
 
   it('tells clients the configured working rules', async () => {
     const res = await t.admin.get('/api/settings');
-    expect(res.body).toEqual({ waitTargetsMinutes: [30, 60, 90], responseLimitMinutes: 120, safetyMarginMinutes: 30, callbackMinutes: 10, maxFailedCalls: 3, claimStaleSeconds: 120, heartbeatSeconds: 30 });
+    expect(res.body).toEqual({ waitTargetsMinutes: [30, 60, 90], responseLimitMinutes: 120, safetyMarginMinutes: 30, cResponseLimitMinutes: 30, cSafetyMarginMinutes: 10, callbackMinutes: 10, maxFailedCalls: 3, claimStaleSeconds: 120, heartbeatSeconds: 30 });
   });
 
   it('sends security headers and a content security policy', async () => {

@@ -79,7 +79,7 @@ describe('intake', () => {
   const cases: [string, Record<string, unknown>, number, string, string | null][] = [
     ['urgency A', { urgency: 'A' }, 422, 'NOT_D_CLASS', 'body.urgency'],
     ['urgency B', { urgency: 'B' }, 422, 'NOT_D_CLASS', 'body.urgency'],
-    ['urgency C', { urgency: 'C' }, 422, 'NOT_D_CLASS', 'body.urgency'],
+    ['urgency C outside congestion mode', { urgency: 'C' }, 422, 'NOT_IN_CONGESTION_MODE', 'body.urgency'],
     ['urgency E', { urgency: 'E' }, 422, 'VALIDATION_FAILED', 'body.urgency'],
     ['unknown municipality', { municipality: 'Atlantis' }, 422, 'VALIDATION_FAILED', 'body.municipality'],
     ['task code not 7xx', { taskCode: '845' }, 422, 'VALIDATION_FAILED', 'body.taskCode'],

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEEKDAYS, type OpeningHours } from '../../server/contracts/services.ts';
 import { isOpenAt } from '../../server/services/opening-hours.ts';
+import { avoidedDispatchSql } from '../../server/tasks/avoided-dispatch.ts';
 import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
 import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
@@ -304,5 +305,100 @@ describe('referrals', () => {
     expect(ercTry.body.error.code).toBe('KEY_SCOPE');
     const missing = await t.admin.post('/api/integration-keys').send({ name: 'no service', scope: 'referrals' });
     expect(missing.status).toBe(422);
+  });
+});
+
+describe('referral end states: completed and cancelled', () => {
+  const stateOf = async (referralId: string) => (await t.db.selectFrom('referral').select('state').where('id', '=', referralId).executeTakeFirstOrThrow()).state;
+  const historyOf = async (referralId: string) =>
+    (await t.db.selectFrom('referral_state_change').select(['state', 'via', 'reason']).where('referral_id', '=', referralId).orderBy('at').orderBy('id').execute());
+  async function avoided(taskId: string): Promise<boolean> {
+    return (await t.db.selectFrom('task').select(avoidedDispatchSql().as('avoided')).where('id', '=', taskId).executeTakeFirstOrThrow()).avoided;
+  }
+
+  it("the service completes an accepted referral (still avoided); completing anything else is 409 REFERRAL_NOT_ACCEPTED and changes nothing", async () => {
+    const service = await addService('Home care completing (Lakeus)', 'home_care', true);
+    const key = await serviceKey(service.id);
+    const { task, referral } = await redirected({ serviceId: service.id });
+    const early = await key.post(`/api/referrals/${referral.id}/complete`, {});
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'REFERRAL_NOT_ACCEPTED', details: { state: 'requested' } });
+    expect(await stateOf(referral.id)).toBe('requested');
+
+    await key.post(`/api/referrals/${referral.id}/accept`, {});
+    const done = await key.post(`/api/referrals/${referral.id}/complete`, {});
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.referral).toEqual({ id: referral.id, state: 'completed' });
+    expect((await historyOf(referral.id)).map((h) => h.state)).toEqual(['requested', 'accepted', 'completed']);
+    const row = await t.db.selectFrom('task').select(['state', 'referral_state']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'closed', referral_state: 'completed' });
+    expect(await avoided(task.id)).toBe(true);
+    expect(await eventTypes(task.id)).toContain('referral.completed');
+    expect(await t.db.selectFrom('audit_log').select('id').where('action', '=', 'referral.complete').where('target_id', '=', task.id).execute()).toHaveLength(1);
+
+    const again = await key.post(`/api/referrals/${referral.id}/complete`, {});
+    expect(again.body.error.code).toBe('REFERRAL_NOT_ACCEPTED');
+    const cancelDone = await key.post(`/api/referrals/${referral.id}/cancel`, { reason: 'too late' });
+    expect(cancelDone.status).toBe(409);
+    expect(cancelDone.body.error).toMatchObject({ code: 'REFERRAL_NOT_OPEN', details: { state: 'completed' } });
+    expect(await historyOf(referral.id)).toHaveLength(3);
+  });
+
+  it('the service cancels an accepted referral: the task returns to the queue for a new decision at once; other keys and bad bodies change nothing', async () => {
+    const service = await addService('Home care cancelling (Lakeus)', 'home_care', true);
+    const other = await addService('Home care bystander (Lakeus)', 'home_care', true);
+    const key = await serviceKey(service.id);
+    const otherKey = await serviceKey(other.id);
+    const { task, referral } = await redirected({ serviceId: service.id });
+    await key.post(`/api/referrals/${referral.id}/accept`, {});
+    expect(await avoided(task.id)).toBe(true);
+
+    expect((await otherKey.post(`/api/referrals/${referral.id}/cancel`, { reason: 'x' })).status).toBe(404);
+    const noReason = await key.post(`/api/referrals/${referral.id}/cancel`, {});
+    expect(noReason.status).toBe(422);
+    expect(await stateOf(referral.id)).toBe('accepted');
+
+    const res = await key.post(`/api/referrals/${referral.id}/cancel`, { reason: 'Nurse on sick leave, nobody can go' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.referral).toEqual({ id: referral.id, state: 'cancelled' });
+    expect(await historyOf(referral.id)).toEqual([
+      expect.objectContaining({ state: 'requested' }),
+      expect.objectContaining({ state: 'accepted' }),
+      { state: 'cancelled', via: 'api', reason: 'Nurse on sick leave, nobody can go' },
+    ]);
+    const row = await t.db.selectFrom('task').select(['state', 'referral_state', 'decision_reason', 'closed_at']).where('id', '=', task.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'queued', referral_state: 'cancelled', decision_reason: 'referral_cancelled', closed_at: null });
+    expect(await avoided(task.id)).toBe(false);
+    expect(await eventTypes(task.id)).toEqual(expect.arrayContaining(['referral.cancelled', 'task.decision_required']));
+    const twice = await key.post(`/api/referrals/${referral.id}/cancel`, { reason: 'again' });
+    expect(twice.body.error.code).toBe('REFERRAL_NOT_OPEN');
+  });
+
+  it('a nurse records completion and cancellation in the console (versioned); without a referral it is 409 REFERRAL_NOT_OPEN', async () => {
+    const completed = await redirected();
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+    const accepted = await nurse.agent.post(`/api/tasks/${completed.task.id}/referral/accepted-by-phone`).send({ acceptedBy: 'Nurse Laine', acceptedAt: at, version: completed.task.version });
+    const stale = await nurse.agent.post(`/api/tasks/${completed.task.id}/referral/completed`).send({ version: completed.task.version });
+    expect(stale.body.error.code).toBe('STALE_VERSION');
+    const done = await nurse.agent.post(`/api/tasks/${completed.task.id}/referral/completed`).send({ version: accepted.body.task.version });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.task).toMatchObject({ state: 'closed', referralState: 'completed' });
+    expect((await historyOf(completed.referral.id)).at(-1)).toMatchObject({ state: 'completed', via: 'console' });
+
+    const cancelled = await redirected();
+    const noReason = await nurse.agent.post(`/api/tasks/${cancelled.task.id}/referral/cancel`).send({ version: cancelled.task.version });
+    expect(noReason.status).toBe(422);
+    const off = await nurse.agent.post(`/api/tasks/${cancelled.task.id}/referral/cancel`).send({ version: cancelled.task.version, reason: 'Patient goes to the health centre by taxi' });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(off.body.task).toMatchObject({ state: 'queued', referralState: 'cancelled', decisionReason: 'referral_cancelled' });
+    expect(await stateOf(cancelled.referral.id)).toBe('cancelled');
+
+    const advice = await createTask(erc, { municipality: 'Kempele' });
+    await nurse.agent.post(`/api/tasks/${advice.id}/claim`);
+    const called = await nurse.agent.post(`/api/tasks/${advice.id}/call-attempts`).send({ result: 'answered' });
+    const closed = await nurse.agent.post(`/api/tasks/${advice.id}/outcome`).send({ version: called.body.task.version, type: 'phone_advice', advice: 'self_care', rationale: 'Stable' });
+    const none = await nurse.agent.post(`/api/tasks/${advice.id}/referral/cancel`).send({ version: closed.body.task.version, reason: 'x' });
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe('REFERRAL_NOT_OPEN');
   });
 });

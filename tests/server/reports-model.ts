@@ -32,7 +32,7 @@ export interface ModelTask {
 const OUTCOMES = ['dispatch_unit', 'phone_advice', 'redirect', 'cancelled'] as const;
 const TARGETS = ['home_care', 'home_hospital', 'social_emergency', 'social_services', 'mental_health_substance', 'health_centre', 'other'];
 const LEVELS = ['ALS', 'BLS', 'first_response'];
-const REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'];
+const REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other', 'field_commander'];
 const HOUR = 3_600_000;
 
 const monthFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' });

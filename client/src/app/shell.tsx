@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../server/contracts/auth.ts';
+import { CongestionBanner } from '../features/congestion/components/congestion-banner.tsx';
 import { Link } from '../lib/link.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
@@ -59,6 +60,7 @@ export function Shell({ user, onLogout, children }: ShellProps) {
           )}
         </div>
       </header>
+      {user && <CongestionBanner />}
       <main id="main" className="main" tabIndex={-1}>
         {children}
       </main>

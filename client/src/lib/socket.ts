@@ -8,6 +8,7 @@ import type {
   SessionEndedEvent,
   TaskChangedEvent,
 } from '../../../server/contracts/realtime.ts';
+import type { CongestionModeDto } from '../../../server/contracts/congestion.ts';
 import type { LiveStats, NurseLiveStats } from '../../../server/contracts/stats.ts';
 
 export type ConnectionState = 'offline' | 'connecting' | 'connected';
@@ -38,6 +39,7 @@ const connectedListeners = new Set<() => void>();
 const statsListeners = new Set<(stats: LiveStats | NurseLiveStats) => void>();
 const auditChangedListeners = new Set<(event: AuditChangedEvent) => void>();
 const auditCriticalListeners = new Set<(event: AuditCriticalEvent) => void>();
+const congestionListeners = new Set<(mode: CongestionModeDto) => void>();
 
 function setState(next: ConnectionState): void {
   if (next === state) return;
@@ -85,6 +87,9 @@ function open(s: AppSocket, handlers: RealtimeHandlers): void {
   });
   s.on('audit:critical', (event) => {
     for (const listener of auditCriticalListeners) listener(event);
+  });
+  s.on('congestion:changed', (mode) => {
+    for (const listener of congestionListeners) listener(mode);
   });
   s.io.on('reconnect_attempt', () => setState('connecting'));
   s.on('disconnect', (reason) => {
@@ -179,6 +184,12 @@ export function subscribeAuditChanged(listener: (event: AuditChangedEvent) => vo
 export function subscribeAuditCritical(listener: (event: AuditCriticalEvent) => void): () => void {
   auditCriticalListeners.add(listener);
   return () => auditCriticalListeners.delete(listener);
+}
+
+/** Calls `listener` with every congestion:changed (a shift leader switched congestion mode); returns the unsubscribe. */
+export function subscribeCongestion(listener: (mode: CongestionModeDto) => void): () => void {
+  congestionListeners.add(listener);
+  return () => congestionListeners.delete(listener);
 }
 
 /** Calls `listener` after every (re)connect, when events may have been missed; returns the unsubscribe. */

@@ -14,6 +14,7 @@ import { QueueChart } from './queue-chart.tsx';
 import { ReassignDialog, type ReassignDone } from './reassign-dialog.tsx';
 import { StaffingCard } from './staffing-card.tsx';
 import { TaskDetailDialog } from './task-detail-dialog.tsx';
+import { CongestionSwitch } from '../../congestion/components/congestion-switch.tsx';
 
 const DONE_VISIBLE_MS = 10_000;
 
@@ -40,6 +41,7 @@ export function LiveLoadPage() {
           {t('live.title')}
         </h1>
         {live && <Freshness stats={live.stats} />}
+        <CongestionSwitch />
       </div>
       {done && (
         <div className="message message-success live-done" role="status">

@@ -24,7 +24,7 @@ export function IdlePanel({ nextUp, userId, busy, onNext }: IdlePanelProps) {
         <>
           <p className="muted">{t('nurse.idle.nextUp')}</p>
           <div className="idle-next">
-            <WaitTime receivedAt={nextUp.receivedAt} large />
+            <WaitTime receivedAt={nextUp.receivedAt} responseDueAt={nextUp.responseDueAt} large />
             <div>
               <p className="idle-next-title">
                 <span className="task-code">{nextUp.taskCode}</span> {taskName(nextUp, currentLanguage()) ?? t('nurse.task.noName')}

@@ -75,7 +75,7 @@ function QueueItem({ task, userId, open, busy, onTake, onOpen }: { task: TaskSum
   return (
     <li className={classes} data-testid="queue-item" data-erc-task-id={task.ercTaskId} aria-current={open ? 'true' : undefined}>
       <div className="queue-item-wait">
-        <WaitTime receivedAt={task.receivedAt} />
+        <WaitTime receivedAt={task.receivedAt} responseDueAt={task.responseDueAt} />
       </div>
       <div className="queue-item-main">
         <p className="queue-item-title">

@@ -23,6 +23,10 @@ export function TaskBadges({ task, userId }: { task: TaskSummary; userId: string
   const { t } = useTranslation();
   const now = useNow();
   const badges: { key: string; tone: string; text: string }[] = [];
+  // A C-task (taken in congestion mode) must be reached by its shorter response limit.
+  if (task.urgency === 'C' && task.state !== 'closed') {
+    badges.push({ key: 'class-c', tone: 'danger', text: `${t('congestion.classC')} · ${t('congestion.respondBy', { time: formatClock(task.responseDueAt, currentLanguage()) })}` });
+  }
   if (task.escalatedAt) {
     badges.push({ key: 'escalated', tone: 'danger', text: t('nurse.badge.escalated') });
   }

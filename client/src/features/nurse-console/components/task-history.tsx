@@ -23,6 +23,9 @@ const EVENT_KEY_LIST = [
   'dispatchUnacknowledged',
   'referralAccepted',
   'referralRejected',
+  'referralCompleted',
+  'referralCancelled',
+  'unitAttached',
   'decisionRequired',
 ] as const;
 type EventKey = (typeof EVENT_KEY_LIST)[number];

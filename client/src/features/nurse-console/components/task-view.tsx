@@ -32,6 +32,7 @@ import { PatientText } from './queue-panel.tsx';
 import { EscalationReasonText, TaskBadges } from './task-badges.tsx';
 import { TaskHistory } from './task-history.tsx';
 import { WaitTime } from './wait-time.tsx';
+import { FieldCommanderNotice } from './field-commander-notice.tsx';
 
 interface TaskViewProps {
   view: TaskViewState;
@@ -299,7 +300,7 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onOpenT
             <TaskBadges task={task} userId={userId} />
           </div>
           <div className="task-head-side">
-            {task.state !== 'closed' && <WaitTime receivedAt={task.receivedAt} large />}
+            {task.state !== 'closed' && <WaitTime receivedAt={task.receivedAt} responseDueAt={task.responseDueAt} large />}
             <div className="task-head-actions">
               {canEdit && (
                 <button type="button" className="button" disabled={releaseAction.busy} onClick={() => void release()} data-testid="release">
@@ -330,6 +331,7 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onOpenT
         </section>
       </div>
       <ActionError error={releaseAction.error} onRetry={releaseAction.canRetry ? () => void releaseAction.retry() : undefined} />
+      <FieldCommanderNotice task={task} />
 
       {!canEdit && (
         <div className={`message ${closedHere ? 'message-success' : 'message-info'}`} role="status" tabIndex={-1} ref={statusRef} data-testid="read-only">

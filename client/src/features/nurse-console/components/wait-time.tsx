@@ -2,12 +2,16 @@ import { useTranslation } from 'react-i18next';
 import { useNow } from '../../../lib/use-now.ts';
 import { formatWaited, waitLevel } from '../utils/wait-time.ts';
 
-/** Time waited since the ERC received the task, ticking; its colour and words change at the targets. */
-export function WaitTime({ receivedAt, large = false }: { receivedAt: string; large?: boolean }) {
+/**
+ * Time waited since the ERC received the task, ticking; its colour and words change at the targets
+ * and at the task's response limit (`responseDueAt`, the server's: a C-task's comes sooner).
+ */
+export function WaitTime({ receivedAt, responseDueAt, large = false }: { receivedAt: string; responseDueAt?: string; large?: boolean }) {
   const { t } = useTranslation();
   const now = useNow();
-  const waited = now - Date.parse(receivedAt);
-  const { tone, targetMinutes } = waitLevel(waited);
+  const received = Date.parse(receivedAt);
+  const waited = now - received;
+  const { tone, targetMinutes } = waitLevel(waited, responseDueAt ? (Date.parse(responseDueAt) - received) / 60_000 : undefined);
   let label = '';
   if (targetMinutes !== null) {
     if (tone === 'near') label = t('nurse.wait.near', { minutes: targetMinutes });

@@ -21,9 +21,10 @@ export interface WaitLevel {
 
 const OVER_TONES = ['over-1', 'over-2', 'over-3'] as const;
 
-export function waitLevel(waitedMs: number): WaitLevel {
+/** `limitMinutes`: the task's own response limit (a C-task's is shorter); default the D limit. */
+export function waitLevel(waitedMs: number, limitMinutes = responseLimitMinutes): WaitLevel {
   const minutes = waitedMs / 60_000;
-  if (minutes >= responseLimitMinutes) return { tone: 'limit', targetMinutes: responseLimitMinutes };
+  if (minutes >= limitMinutes) return { tone: 'limit', targetMinutes: limitMinutes };
   // Three colour steps: with more targets configured, the last steps share the strongest colour.
   for (let i = waitTargetsMinutes.length - 1; i >= 0; i--) {
     const target = waitTargetsMinutes[i];

@@ -36,3 +36,15 @@ export async function recordAcceptedByPhone(taskId: string, input: { acceptedBy:
   const { task } = await api<{ task: TaskSummary }>(`/api/tasks/${encodeURIComponent(taskId)}/referral/accepted-by-phone`, { method: 'POST', body: input, idempotencyKey: key });
   return task;
 }
+
+/** The service saw the patient (said on the phone): the accepted referral becomes completed. */
+export async function recordReferralCompleted(taskId: string, version: number, key: string): Promise<TaskSummary> {
+  const { task } = await api<{ task: TaskSummary }>(`/api/tasks/${encodeURIComponent(taskId)}/referral/completed`, { method: 'POST', body: { version }, idempotencyKey: key });
+  return task;
+}
+
+/** Calls the referral off: the task returns to the queue for a new decision. */
+export async function cancelReferral(taskId: string, input: { version: number; reason: string }, key: string): Promise<TaskSummary> {
+  const { task } = await api<{ task: TaskSummary }>(`/api/tasks/${encodeURIComponent(taskId)}/referral/cancel`, { method: 'POST', body: input, idempotencyKey: key });
+  return task;
+}

@@ -7,6 +7,7 @@ import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listTaskReferrals, recordAcceptedByPhone } from '../api/referrals-api.ts';
+import { ReferralEndActions } from './referral-end-actions.tsx';
 
 interface ReferralPanelProps {
   taskId: string;
@@ -32,6 +33,7 @@ export function ReferralPanel({ taskId, version, onChanged }: ReferralPanelProps
       <h3 id="referral-title">{t('referrals.panel.title')}</h3>
       <ReferralState referral={current} />
       {current.state === 'requested' && <AcceptedByPhoneForm taskId={taskId} version={version} onDone={onChanged} />}
+      <ReferralEndActions taskId={taskId} version={version} state={current.state} onDone={onChanged} />
       {referrals.length > 1 && (
         <details>
           <summary>{t('referrals.panel.earlier', { count: referrals.length - 1 })}</summary>
@@ -52,6 +54,8 @@ function ReferralState({ referral }: { referral: ReferralDto }) {
   const { t } = useTranslation();
   const language = currentLanguage();
   const at = (iso: string | null) => formatDateTime(iso, language);
+  // The history row of the end state: when, by whom, and (cancelled) why.
+  const ended = referral.history.filter((h) => h.state === referral.state).at(-1);
   return (
     <p data-testid="referral-state">
       <strong>{referral.targetName}</strong> ({t(`nurse.outcome.targets.${referral.targetType}`)}):{' '}
@@ -62,8 +66,13 @@ function ReferralState({ referral }: { referral: ReferralDto }) {
         </span>
       )}
       {referral.state === 'rejected' && <span className="warning-text">{t('referrals.state.rejected', { reason: referral.rejectReason ?? '' })}</span>}
-      {referral.state === 'completed' && t('referrals.state.completed')}
-      {referral.state === 'cancelled' && t('referrals.state.cancelled')}
+      {referral.state === 'completed' && <span className="success-text">{t('referrals.state.completed', { at: at(ended?.at ?? null), by: ended?.by ?? '' })}</span>}
+      {referral.state === 'cancelled' &&
+        (ended?.reason === 'outcome_replaced' ? (
+          t('referrals.state.cancelledReplaced', { at: at(ended.at) })
+        ) : (
+          <span className="warning-text">{t('referrals.state.cancelled', { reason: ended?.reason ?? '', at: at(ended?.at ?? null), by: ended?.by ?? '' })}</span>
+        ))}
     </p>
   );
 }
