@@ -15,6 +15,8 @@ import { defineRoute, mountRoutes, type RouteDef } from './http/route.ts';
 import { noStore, refuseCrossSite, securityHeaders } from './http/security.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { createContactsService } from './contacts/contacts.service.ts';
+import { followUpsRoutes } from './follow-ups/follow-ups.routes.ts';
+import { createFollowUpsService } from './follow-ups/follow-ups.service.ts';
 import { referralsRoutes } from './referrals/referrals.routes.ts';
 import { createReferralsService } from './referrals/referrals.service.ts';
 import { servicesRoutes } from './services/services.routes.ts';
@@ -88,6 +90,7 @@ export function createApp({ db, config, logger, publisher, liveStats, metrics }:
     ...contactsRoutes(createContactsService(db)),
     ...servicesRoutes(createServicesService(db)),
     ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),
+    ...followUpsRoutes(createFollowUpsService(db, config.lifecycle, publisher)),
     ...eventsRoutes(db),
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),

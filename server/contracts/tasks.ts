@@ -81,7 +81,7 @@ export type AssessmentFields = z.output<typeof AssessmentFields>;
 export const AssessmentRequest = AssessmentFields.extend({ version: Version }).meta({ id: 'AssessmentRequest' });
 
 export const UNIT_LEVELS = ['ALS', 'BLS', 'first_response'] as const;
-export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const;
+export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'deteriorated_at_follow_up', 'other'] as const;
 export const ADVICE_KINDS = ['self_care', 'contact_health_centre', 'call_back_if_worse'] as const;
 export const REDIRECT_TARGETS = [
   'home_care',

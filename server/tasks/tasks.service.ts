@@ -16,6 +16,7 @@ import { audiencesFor } from '../events/audience.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, validationError } from '../http/errors.ts';
+import { activeAssignee, alreadyHolding, assertHandsFree, assertReasonForLiveClaim, findHeldItem, holderError as claimHolderError } from '../claims/claimable.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
 import { recordOutcome } from './close-task.ts';
@@ -34,29 +35,7 @@ function staleVersion(current: number): AppError {
 export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher) {
   const summary = (id: string) => loadTaskSummary(db, id, config);
 
-  async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
-    const holder = task.claimed_by ? await repo.findActiveUser(trx, task.claimed_by) : undefined;
-    return new AppError(409, 'TASK_ALREADY_CLAIMED', `${holder?.display_name ?? 'Another user'} has this task.`, {
-      claimedBy: task.claimed_by ? { id: task.claimed_by, displayName: holder?.display_name ?? '' } : null,
-    });
-  }
-
-  /**
-   * One user holds at most one task at a time (a shift leader may give them another with reassign):
-   * 409 ALREADY_HOLDING_TASK naming the held one. The user's row lock makes concurrent claims of
-   * one user take turns, so two of them cannot both pass the check.
-   */
-  async function assertHandsFree(trx: Trx, actor: UserActor, exceptId?: string): Promise<void> {
-    await repo.lockClaimant(trx, actor.id);
-    // A logout or idle end holds this lock while it returns the user's tasks; a claim that waited
-    // for it finds the session gone and takes nothing.
-    if (!(await repo.sessionExists(trx, actor.sessionId))) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
-    const held = await repo.findHeldTask(trx, actor.id, exceptId);
-    if (!held) return;
-    throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {
-      heldTask: { id: held.id, ercTaskId: held.erc_task_id },
-    });
-  }
+  const holderError = (trx: Trx, task: repo.TaskRow) => claimHolderError(trx, task.claimed_by, 'TASK_ALREADY_CLAIMED', 'task');
 
   /**
    * Locks the task and checks that the actor may work on it now: it is open, the actor holds it
@@ -119,7 +98,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      */
     async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-        await assertHandsFree(trx, actor, id);
+        await assertHandsFree(trx, actor, { taskId: id });
         const claimed = await repo.claimTask(trx, id, actor.id);
         if (claimed) {
           changes.record({ task: claimed, type: 'task.claimed', audit: { action: 'task.claim' } });
@@ -191,16 +170,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
         const assigneeId = input.assigneeId ?? actor.id;
-        const assignee = await repo.findActiveUser(trx, assigneeId);
-        if (!assignee || (assignee.role !== 'nurse' && assignee.role !== 'shift_leader')) {
-          throw validationError([{ path: 'body.assigneeId', message: 'Not an active nurse or shift leader' }]);
-        }
+        await activeAssignee(trx, assigneeId);
         const liveClaim = task.state === 'in_assessment' && !isStale(task, config);
-        if (liveClaim && !input.reason) {
-          throw new AppError(422, 'REASON_REQUIRED', 'The current holder is active: give a reason for taking the task from them.', [
-            { path: 'body.reason', message: 'Required while the claim is live' },
-          ]);
-        }
+        assertReasonForLiveClaim(liveClaim, input.reason);
         const updated = await repo.updateTask(trx, id, {
           state: 'in_assessment',
           claimed_by: assigneeId,
@@ -227,10 +199,8 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         }
         await repo.lockClaimant(trx, target.id);
         await lockForWork(trx, id, actor, { version: input.version, requireHolder: true });
-        const held = await repo.findHeldTask(trx, target.id, id);
-        if (held) {
-          throw new AppError(409, 'ALREADY_HOLDING_TASK', `${target.display_name} already holds task ${held.erc_task_id}.`, { heldTask: { id: held.id, ercTaskId: held.erc_task_id } });
-        }
+        const held = await findHeldItem(trx, target.id, { taskId: id });
+        if (held) throw alreadyHolding(held, target.display_name);
         const updated = await repo.updateTask(trx, id, { claimed_by: target.id, claimed_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
         const data = { from: actor.id, to: target.id };
         changes.record({ task: updated, type: 'task.handed_over', data, audit: { action: 'task.handover', details: data } });

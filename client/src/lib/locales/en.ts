@@ -287,6 +287,7 @@ export const en: Messages = {
         red_flag: 'Red flag',
         no_suitable_alternative: 'No suitable alternative',
         patient_request: 'Patient’s request',
+        deteriorated_at_follow_up: 'Worse at follow-up call',
         other: 'Other',
       },
       note: 'Note for the ERC (optional)',
@@ -659,6 +660,7 @@ export const en: Messages = {
       red_flag: 'Red flag',
       no_suitable_alternative: 'No suitable alternative',
       patient_request: 'Patient request',
+      deteriorated_at_follow_up: 'Worse at follow-up call',
       other: 'Other',
     },
     definitions:

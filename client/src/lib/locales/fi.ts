@@ -286,6 +286,7 @@ export const fi = {
         red_flag: 'Punainen lippu',
         no_suitable_alternative: 'Ei sopivaa vaihtoehtoa',
         patient_request: 'Potilaan pyyntö',
+        deteriorated_at_follow_up: 'Huonompi seurantasoitossa',
         other: 'Muu',
       },
       note: 'Viesti hätäkeskukselle (valinnainen)',
@@ -658,6 +659,7 @@ export const fi = {
       red_flag: 'Hälytysmerkki',
       no_suitable_alternative: 'Ei sopivaa vaihtoehtoa',
       patient_request: 'Potilaan pyyntö',
+      deteriorated_at_follow_up: 'Huonompi seurantasoitossa',
       other: 'Muu',
     },
     definitions:

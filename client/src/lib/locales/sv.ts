@@ -287,6 +287,7 @@ export const sv: Messages = {
         red_flag: 'Röd flagga',
         no_suitable_alternative: 'Inget lämpligt alternativ',
         patient_request: 'Patientens önskan',
+        deteriorated_at_follow_up: 'Sämre vid uppföljningssamtal',
         other: 'Annat',
       },
       note: 'Meddelande till nödcentralen (frivilligt)',
@@ -659,6 +660,7 @@ export const sv: Messages = {
       red_flag: 'Varningstecken',
       no_suitable_alternative: 'Inget lämpligt alternativ',
       patient_request: 'Patientens begäran',
+      deteriorated_at_follow_up: 'Sämre vid uppföljningssamtal',
       other: 'Annat',
     },
     definitions:

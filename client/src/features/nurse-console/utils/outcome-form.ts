@@ -15,7 +15,7 @@ export const OUTCOME_TYPES = ['dispatch_unit', 'phone_advice', 'redirect'] as co
 export const UNIT_LEVELS = ['ALS', 'BLS', 'first_response'] as const satisfies readonly UnitLevel[];
 /** A unit is sent at D or a more urgent class, never lower. */
 export const DISPATCH_URGENCIES = ['D', 'C', 'B', 'A'] as const satisfies readonly DispatchUrgency[];
-export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const satisfies readonly DispatchReason[];
+export const DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'deteriorated_at_follow_up', 'other'] as const satisfies readonly DispatchReason[];
 export const ADVICE_KINDS = ['self_care', 'contact_health_centre', 'call_back_if_worse'] as const satisfies readonly AdviceKind[];
 export const REDIRECT_TARGETS = [
   'home_care',
