@@ -1,21 +1,27 @@
 import type { FollowUpConfig } from '../config.ts';
 import type { FollowUpWhen } from '../contracts/follow-ups.ts';
-import { helsinkiMidnight } from '../time/helsinki.ts';
+import { helsinkiDate, helsinkiTime } from '../time/helsinki.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** How far ahead a chosen time may lie: a follow-up is a call about this contact, not a booking. */
 export const MAX_CHOSEN_DAYS = 7;
 
+/** 08:00 on that Helsinki calendar day ('YYYY-MM-DD'), winter or summer time. */
+function helsinkiEight(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  for (const offsetHours of [2, 3]) {
+    const candidate = new Date(Date.UTC(y, m - 1, d, 8) - offsetHours * HOUR);
+    if (helsinkiTime(candidate) === '08:00' && helsinkiDate(candidate) === day) return candidate;
+  }
+  throw new Error(`No Helsinki 08:00 on ${day}`);
+}
+
 /** The next 08:00 in Helsinki after `now` (today's if it is still before eight, else tomorrow's). */
 export function nextHelsinkiMorning(now: Date): Date {
-  for (const days of [0, 1, 2]) {
-    // Noon avoids a DST day's shorter or longer night: its Helsinki midnight is that calendar day's.
-    const midnight = helsinkiMidnight(new Date(helsinkiMidnight(now).getTime() + days * 24 * HOUR + 12 * HOUR));
-    const eight = new Date(midnight.getTime() + 8 * HOUR);
-    if (eight > now) return eight;
-  }
-  throw new Error('no Helsinki morning found');
+  const today = helsinkiEight(helsinkiDate(now));
+  // Today's eight plus 28 h is about noon of the next Helsinki day, whatever the DST change.
+  return today > now ? today : helsinkiEight(helsinkiDate(new Date(today.getTime() + 28 * HOUR)));
 }
 
 /** The due time of a follow-up scheduled at `now`; undefined: `when: 'at'` without a usable dueAt. */
