@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextHelsinkiMorning } from '../../server/follow-ups/follow-up-rules.ts';
 import { flagOverdueFollowUps } from '../../server/follow-ups/follow-ups.repository.ts';
 import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
-import { helsinkiTime } from '../../server/time/helsinki.ts';
+import { helsinkiMonth as helsinkiMonthOf, helsinkiTime } from '../../server/time/helsinki.ts';
 import { closedTask, createTask, ercClient, UNIT_DISPATCH, type ErcClient } from '../factories/tasks.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
 
@@ -326,5 +326,28 @@ describe('earlier contacts and the clinical audit', () => {
     expect(contacts.status).toBe(200);
     const earlier = (contacts.body.contacts as { taskId: string; pendingFollowUp: { dueAt: string; overdue: boolean } | null }[]).find((c) => c.taskId === first.id);
     expect(earlier?.pendingFollowUp).toEqual({ dueAt: scheduled.body.followUp.dueAt, overdue: false });
+  });
+});
+
+describe('the monthly report', () => {
+  it('counts the month’s follow-ups: scheduled, done, worse, unreachable, overdue (from the rows, in the JSON and the CSV)', async () => {
+    const month = helsinkiMonthOf(new Date());
+    const rows = await t.db.selectFrom('follow_up').select(['state', 'overdue_flagged_at']).execute();
+    const expected = {
+      scheduled: rows.length,
+      done: rows.filter((r) => ['stable', 'worse', 'unreachable'].includes(r.state)).length,
+      worse: rows.filter((r) => r.state === 'worse').length,
+      unreachable: rows.filter((r) => r.state === 'unreachable').length,
+      overdue: rows.filter((r) => r.overdue_flagged_at !== null).length,
+    };
+    // The tests above left some of each.
+    expect(Object.values(expected).every((n) => n > 0)).toBe(true);
+    const manager = await t.userWithRole('manager');
+    const res = await manager.agent.get(`/api/reports/monthly?from=${month}&to=${month}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.months[0].followUps).toEqual(expected);
+    expect(res.body.months[0].dispatchesByReason.deteriorated_at_follow_up).toBe(1);
+    const csv = await manager.agent.get(`/api/reports/monthly?from=${month}&to=${month}&format=csv`);
+    expect(csv.text).toContain('follow_ups_worse');
   });
 });
