@@ -52,7 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('follow_up_call_attempt')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('follow_up_id', 'uuid', (c) => c.notNull().references('follow_up.id'))
-    .addColumn('result', 'text', (c) => c.notNull().check(sql`result in ('answered', 'no_answer', 'busy', 'wrong_number')`))
+    .addColumn('result', 'text', (c) => c.notNull().check(sql`result in ('answered', 'no_answer', 'busy', 'wrong_number', 'line_failure')`))
     .addColumn('attempted_by', 'uuid', (c) => c.notNull().references('app_user.id'))
     .addColumn('attempted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();

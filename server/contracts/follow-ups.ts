@@ -48,7 +48,12 @@ export type FollowUpResultRequest = z.output<typeof FollowUpResultRequest>;
 
 export const FollowUpQuery = z
   .strictObject({
-    state: z.union([FollowUpState, z.array(FollowUpState)]).optional().describe('Default: the open ones (scheduled, in_call)'),
+    state: z
+      .string()
+      .transform((s) => s.split(','))
+      .pipe(z.array(FollowUpState).min(1))
+      .optional()
+      .describe('One state or a comma list; default: the open ones (scheduled, in_call)'),
     taskId: Uuid.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(200),
   })
@@ -67,6 +72,7 @@ export const FollowUpSummary = z
     taskName: z.object({ fi: z.string(), sv: z.string(), en: z.string() }).nullable(),
     municipality: z.string(),
     area: z.object({ id: Uuid, name: z.string() }),
+    outcomeId: Uuid.describe('The advice or redirect outcome the call checks on'),
     outcomeType: z.enum(['phone_advice', 'redirect']),
     state: FollowUpState,
     version: z.number().int(),

@@ -18,6 +18,7 @@ export function toFollowUpSummary(row: repo.FollowUpSummaryRow, config: Lifecycl
     taskName: row.code_name_fi && row.code_name_en ? { fi: row.code_name_fi, sv: row.code_name_sv ?? row.code_name_fi, en: row.code_name_en } : null,
     municipality: row.municipality_name,
     area: { id: row.area_id, name: row.area_name },
+    outcomeId: row.outcome_id,
     outcomeType: row.outcome_type === 'redirect' ? 'redirect' : 'phone_advice',
     state: FollowUpState.parse(row.state),
     version: row.version,

@@ -84,7 +84,7 @@ export function createFollowUpsService(db: Db, config: LifecycleConfig, publishe
   return {
     /** The queue view: follow-ups (open by default) by due time, earliest first. */
     async list(query: FollowUpQuery): Promise<FollowUpSummary[]> {
-      const states = query.state === undefined ? OPEN_FOLLOW_UP_STATES : Array.isArray(query.state) ? query.state : [query.state];
+      const states = query.state ?? OPEN_FOLLOW_UP_STATES;
       const rows = await repo.listFollowUps(db, { states, limit: query.limit, ...(query.taskId ? { taskId: query.taskId } : {}) });
       return rows.map((row) => toFollowUpSummary(row, config));
     },
