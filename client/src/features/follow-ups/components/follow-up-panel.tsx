@@ -21,7 +21,9 @@ interface FollowUpPanelProps {
  */
 export function FollowUpPanel({ task, onChanged }: FollowUpPanelProps) {
   const { t } = useTranslation();
-  const loaded = useLoad((signal) => listTaskFollowUps(task.id, signal), `${task.id}:${task.version}`);
+  // Scheduling changes no task field (its version stays): the list is read again on its own count.
+  const [scheduled, setScheduled] = useState(0);
+  const loaded = useLoad((signal) => listTaskFollowUps(task.id, signal), `${task.id}:${task.version}:${scheduled}`);
   const followUps = loaded.data ?? [];
   const followable = task.state === 'closed' && (task.outcomeType === 'phone_advice' || task.outcomeType === 'redirect');
   if (!followable && followUps.length === 0) return null;
@@ -37,7 +39,15 @@ export function FollowUpPanel({ task, onChanged }: FollowUpPanelProps) {
           ))}
         </ul>
       )}
-      {followable && <ScheduleForm taskId={task.id} onDone={onChanged} />}
+      {followable && (
+        <ScheduleForm
+          taskId={task.id}
+          onDone={() => {
+            setScheduled((n) => n + 1);
+            onChanged();
+          }}
+        />
+      )}
     </section>
   );
 }
