@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSampling } from '../../server/audits/audits.service.ts';
+import { NO_REQUEST, SYSTEM } from '../../server/http/actor.ts';
 import { nextHelsinkiMorning } from '../../server/follow-ups/follow-up-rules.ts';
 import { flagOverdueFollowUps } from '../../server/follow-ups/follow-ups.repository.ts';
 import { runSchedulerTick } from '../../server/tasks/scheduler.ts';
@@ -255,6 +257,30 @@ describe('results', () => {
     expect(row.dispatch_outcome_id).toBe(requests[0]!.outcome_id);
     const erc2 = await erc.get('/api/intake/dispatch-requests');
     expect(JSON.stringify(erc2.body)).toContain(task.id);
+    // The clinical audit's trigger follow_up_worse queues the task for review.
+    await t.db.transaction().execute((trx) => runSampling(trx, SYSTEM, NO_REQUEST, t.config.audit, undefined));
+    const review = await t.db.selectFrom('audit_review').select('reasons').where('task_id', '=', task.id).executeTakeFirst();
+    expect(review?.reasons).toContain('follow_up_worse');
+  });
+
+  it('FOLLOW_UP_UNREACHABLE_DISPATCH: an unreachable follow-up also sends a unit (reason unreachable)', async () => {
+    const other = await startTestServer({ ...ENV, FOLLOW_UP_UNREACHABLE_ATTEMPTS: '1', FOLLOW_UP_UNREACHABLE_MINUTES: '0', FOLLOW_UP_UNREACHABLE_DISPATCH: 'true' });
+    try {
+      const otherErc = await ercClient(other);
+      const nurse = await other.userWithRole('nurse');
+      const task = await closedTask(otherErc, nurse.agent);
+      const scheduled = await nurse.agent.post(`/api/tasks/${task.id}/follow-ups`).send({ when: 'in_1h', check: 'Still dizzy?' });
+      await other.db.updateTable('follow_up').set({ due_at: sql`now()` }).where('id', '=', scheduled.body.followUp.id).execute();
+      expect((await nurse.agent.post(`/api/follow-ups/${scheduled.body.followUp.id}/claim`)).status).toBe(200);
+      const missed = await nurse.agent.post(`/api/follow-ups/${scheduled.body.followUp.id}/call-attempts`).send({ result: 'no_answer' });
+      expect(missed.body.followUp.state).toBe('in_call');
+      const res = await nurse.agent.post(`/api/follow-ups/${scheduled.body.followUp.id}/result`).send({ result: 'unreachable', version: missed.body.followUp.version });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const requests = await other.db.selectFrom('dispatch_request').select('reason').where('task_id', '=', task.id).execute();
+      expect(requests).toEqual([{ reason: 'unreachable' }]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('unreachable needs the policy met (2 unanswered calls over 10 min), then escalates to shift leaders', async () => {

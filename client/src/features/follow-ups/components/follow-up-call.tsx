@@ -109,7 +109,7 @@ function OriginalDecision({ task, outcomeId }: { task: TaskDetail; outcomeId: st
           <div className="facts-wide">
             <dt>{t(`nurse.outcome.types.${outcome.outcome.type === 'redirect' ? 'redirect' : 'phone_advice'}`)}</dt>
             <dd data-testid="follow-up-advice">
-              {advice && t(`nurse.outcome.adviceKinds.${advice}`)} {text('handoffTo')} {text('rationale')}
+              {[advice ? t(`nurse.outcome.adviceKinds.${advice}`) : null, text('handoffTo'), text('rationale')].filter(Boolean).join(' · ')}
             </dd>
           </div>
         )}
