@@ -1176,6 +1176,7 @@ export const en: Messages = {
     },
   },
   followUps: {
+    pending: 'pending follow-up call, due {{at}}',
     panel: {
       title: 'Follow-up calls',
     },

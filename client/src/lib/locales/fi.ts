@@ -1175,6 +1175,7 @@ export const fi = {
     },
   },
   followUps: {
+    pending: 'seurantasoitto odottaa, viimeistään {{at}}',
     panel: {
       title: 'Seurantasoitot',
     },

@@ -1176,6 +1176,7 @@ export const sv: Messages = {
     },
   },
   followUps: {
+    pending: 'uppföljningssamtal väntar, senast {{at}}',
     panel: {
       title: 'Uppföljningssamtal',
     },
