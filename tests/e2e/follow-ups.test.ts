@@ -13,6 +13,8 @@ import { apiLogin, assertClientBuilt, collectBrowserProblems, ercIntake, expectT
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd-followup';
 const NURSE_A = { username: 'aino.follow', displayName: 'Aino Aalto', password: 'nurse-A-Passw0rd-fu' };
 const NURSE_B = { username: 'bertta.follow', displayName: 'Bertta Berg', password: 'nurse-B-Passw0rd-fu' };
+const LEADER = { username: 'vilma.follow', displayName: 'Vilma Vuoro', password: 'leader-V-Passw0rd-fu' };
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 let server: TestServer;
@@ -28,8 +30,8 @@ async function send(method: 'POST' | 'GET', pathName: string, headers: Record<st
   return fetch(`${baseUrl}${pathName}`, { method, headers: { 'Content-Type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 }
 
-/** A console page logged in as `nurse`, its clock `offsetMs` ahead of the real one (as the server's). */
-async function consolePage(nurse: { username: string; password: string }, offsetMs = 0): Promise<Page> {
+/** A page logged in as `user`, its clock `offsetMs` ahead of the real one (as the server's). */
+async function loggedIn(user: { username: string; password: string }, offsetMs: number): Promise<Page> {
   if (!browser) throw new Error('no browser');
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
   contexts.push(context);
@@ -37,9 +39,15 @@ async function consolePage(nurse: { username: string; password: string }, offset
   const page = await context.newPage();
   collectBrowserProblems(page, problems);
   await page.goto(baseUrl);
-  await page.getByLabel('Käyttäjätunnus', { exact: true }).fill(nurse.username);
-  await page.getByLabel('Salasana', { exact: true }).fill(nurse.password);
+  await page.getByLabel('Käyttäjätunnus', { exact: true }).fill(user.username);
+  await page.getByLabel('Salasana', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Kirjaudu', exact: true }).click();
+  await page.getByRole('button', { name: 'Kirjaudu ulos' }).waitFor({ timeout: WAIT_MS });
+  return page;
+}
+
+async function consolePage(nurse: { username: string; password: string }, offsetMs = 0): Promise<Page> {
+  const page = await loggedIn(nurse, offsetMs);
   await page.getByRole('heading', { level: 1, name: 'Hoitajan konsoli' }).waitFor({ timeout: WAIT_MS });
   return page;
 }
@@ -61,6 +69,7 @@ describe('follow-up calls in Chromium', () => {
     const admin = { Cookie: await apiLogin(baseUrl, 'admin', ADMIN_PASSWORD) };
     ercKey = ((await (await send('POST', '/api/integration-keys', admin, { name: 'ERC follow-up' })).json()) as { key: string }).key;
     for (const nurse of [NURSE_A, NURSE_B]) expect((await send('POST', '/api/users', admin, { ...nurse, role: 'nurse' })).status).toBe(201);
+    expect((await send('POST', '/api/users', admin, { ...LEADER, role: 'shift_leader' })).status).toBe(201);
     browser = await launchChromium();
   });
 
@@ -123,5 +132,27 @@ describe('follow-up calls in Chromium', () => {
     const nurseB = { Cookie: await apiLogin(baseUrl, NURSE_B.username, NURSE_B.password) };
     const stored = ((await (await send('GET', `/api/tasks/${task.id}`, nurseB)).json()) as { task: TaskDetail }).task;
     expect(stored.outcomeType).toBe('dispatch_unit');
+  });
+
+  it('a follow-up nobody calls is flagged overdue and shown on the live board with its age', async () => {
+    const task = await ercIntake(baseUrl, ercKey, { ercTaskId: 'FU-2', municipality: 'Kempele', callbackPhone: '0405550404', summary: 'Kuumetta.' });
+    const nurseA = { Cookie: await apiLogin(baseUrl, NURSE_A.username, NURSE_A.password) };
+    expect((await send('POST', `/api/tasks/${task.id}/claim`, nurseA)).status).toBe(200);
+    const called = (await (await send('POST', `/api/tasks/${task.id}/call-attempts`, nurseA, { result: 'answered' })).json()) as { task: { version: number } };
+    const closed = await send('POST', `/api/tasks/${task.id}/outcome`, nurseA, { type: 'phone_advice', advice: 'self_care', rationale: 'Kuume laskussa.', version: called.task.version });
+    expect(closed.status).toBe(200);
+    expect((await send('POST', `/api/tasks/${task.id}/follow-ups`, nurseA, { when: 'in_1h', check: 'Kuume?' })).status).toBe(201);
+
+    // 80 minutes on (the clock already runs an hour ahead): due 20 min ago, overdue after 15.
+    await writeFile(clockFile, String(2 * HOUR + 20 * MINUTE));
+    const page = await loggedIn(LEADER, 2 * HOUR + 20 * MINUTE);
+    await page.goto(`${baseUrl}/live`);
+    const board = page.getByTestId('overdue-follow-ups');
+    // The scheduler flags it on its next tick (every 5 s); the board reads the list every 15 s.
+    await expect.poll(() => board.getByTestId('overdue-follow-up').count(), { timeout: 3 * WAIT_MS }).toBe(1);
+    await expectTextContaining(board.getByTestId('overdue-follow-up'), 'FU-2');
+    await expect.poll(async () => (await board.getByTestId('overdue-follow-up').textContent()) ?? '', { timeout: WAIT_MS }).toMatch(/myöhässä 2\d min/);
+    await expectTextContaining(board.locator('h2'), '(1)');
+    await page.screenshot({ path: path.join(OUT_DIR, 'follow-up-overdue-live.png'), fullPage: true });
   });
 });
