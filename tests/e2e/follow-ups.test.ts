@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskDetail } from '../../server/contracts/tasks.ts';
-import { apiLogin, assertClientBuilt, collectBrowserProblems, ercIntake, expectText, expectTextContaining, freePort, launchChromium, OUT_DIR, ROOT, startServer, WAIT_MS, type TestServer } from './helpers.ts';
+import { apiLogin, assertClientBuilt, collectBrowserProblems, ercIntake, expectText, expectTextContaining, freePort, launchChromium, OUT_DIR, ROOT, seriousViolations, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // Issue 11's follow-up calls in a real Chromium: nurse A advises and schedules a call in 1 h; an
 // hour later (the server's clock moved by tests/e2e/clock-shim.mjs, the browser's by Playwright)
@@ -33,7 +33,8 @@ async function send(method: 'POST' | 'GET', pathName: string, headers: Record<st
 /** A page logged in as `user`, its clock `offsetMs` ahead of the real one (as the server's). */
 async function loggedIn(user: { username: string; password: string }, offsetMs: number): Promise<Page> {
   if (!browser) throw new Error('no browser');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
+  // bypassCSP: axe-core is injected as an inline script.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki', bypassCSP: true });
   contexts.push(context);
   if (offsetMs !== 0) await context.clock.setSystemTime(Date.now() + offsetMs);
   const page = await context.newPage();
@@ -101,6 +102,7 @@ describe('follow-up calls in Chromium', () => {
     const panel = view.getByTestId('follow-ups');
     await panel.getByLabel('1 h kuluttua', { exact: true }).check();
     await panel.getByLabel('Mitä tarkistetaan', { exact: true }).fill('Onko huimaus pahempi? Pystyykö seisomaan?');
+    expect(await seriousViolations(pageA)).toEqual([]);
     await panel.getByTestId('follow-up-schedule').click();
     await expect.poll(() => panel.getByTestId('follow-up-entry').count(), { timeout: WAIT_MS }).toBe(1);
     await expectTextContaining(panel.getByTestId('follow-up-entry'), 'Ajastettu');
@@ -123,6 +125,7 @@ describe('follow-up calls in Chromium', () => {
     await call.getByRole('button', { name: 'Vastasi', exact: true }).click();
     await expectTextContaining(call, 'Soittoja 1');
     await pageB.screenshot({ path: path.join(OUT_DIR, 'follow-up-call.png'), fullPage: true });
+    expect(await seriousViolations(pageB)).toEqual([]);
     await call.getByTestId('follow-up-result-worse').click();
     await expect.poll(() => pageB.getByTestId('follow-up-call').count(), { timeout: WAIT_MS }).toBe(0);
 
@@ -154,5 +157,6 @@ describe('follow-up calls in Chromium', () => {
     await expect.poll(async () => (await board.getByTestId('overdue-follow-up').textContent()) ?? '', { timeout: WAIT_MS }).toMatch(/myöhässä 2\d min/);
     await expectTextContaining(board.locator('h2'), '(1)');
     await page.screenshot({ path: path.join(OUT_DIR, 'follow-up-overdue-live.png'), fullPage: true });
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
