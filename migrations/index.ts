@@ -9,6 +9,7 @@ import * as m20261201T010000 from './20261201T010000_protocols.ts';
 import * as m20261201T011300 from './20261201T011300_task_code_swedish_names.ts';
 import * as m20261201T020000 from './20261201T020000_clinical_audit.ts';
 import * as m20261201T110000 from './20261201T110000_referrals.ts';
+import * as m20261201T120000 from './20261201T120000_follow_ups.ts';
 import * as m20261201T130000 from './20261201T130000_congestion_mode.ts';
 
 /**
@@ -26,5 +27,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261201T011300_task_code_swedish_names': m20261201T011300,
   '20261201T020000_clinical_audit': m20261201T020000,
   '20261201T110000_referrals': m20261201T110000,
+  '20261201T120000_follow_ups': m20261201T120000,
   '20261201T130000_congestion_mode': m20261201T130000,
 };

@@ -18,6 +18,8 @@ import { congestionRoutes } from './congestion/congestion.routes.ts';
 import { createCongestionService } from './congestion/congestion.service.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { createContactsService } from './contacts/contacts.service.ts';
+import { followUpsRoutes } from './follow-ups/follow-ups.routes.ts';
+import { createFollowUpsService } from './follow-ups/follow-ups.service.ts';
 import { referralsRoutes } from './referrals/referrals.routes.ts';
 import { createReferralsService } from './referrals/referrals.service.ts';
 import { servicesRoutes } from './services/services.routes.ts';
@@ -97,6 +99,7 @@ export function createApp({ db, caches, config, logger, publisher, liveStats, me
     ...servicesRoutes(createServicesService(db)),
     ...referralsRoutes(createReferralsService(db, config.lifecycle, publisher)),
     ...congestionRoutes(createCongestionService(db, config.lifecycle, publisher)),
+    ...followUpsRoutes(createFollowUpsService(db, config.lifecycle, publisher, config.session.idleMinutes)),
     ...eventsRoutes(db),
     ...reportsRoutes(createReportsService(db, config.reports)),
     ...importRoutes(createImportService(db, config.lifecycle, phoneHasher)),

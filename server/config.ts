@@ -57,6 +57,11 @@ const EnvSchema = z.object({
     .default([30, 60, 90]),
   DISPATCH_ACK_MINUTES: int(1, 240).default(5),
   REFERRAL_ACCEPT_MINUTES: int(1, 24 * 60).default(30),
+  FOLLOW_UP_EARLY_MINUTES: int(0, 24 * 60).default(15),
+  FOLLOW_UP_OVERDUE_MINUTES: int(0, 24 * 60).default(15),
+  FOLLOW_UP_UNREACHABLE_ATTEMPTS: int(1, 10).default(3),
+  FOLLOW_UP_UNREACHABLE_MINUTES: int(0, 24 * 60).default(20),
+  FOLLOW_UP_UNREACHABLE_DISPATCH: bool.default(false),
   CLOCK_SKEW_SECONDS: int(0, 3600).default(120),
   RECEIVED_MAX_AGE_HOURS: int(1, 24 * 366).default(24),
   SCHEDULER_INTERVAL_MS: int(200, 600_000).default(5000),
@@ -167,6 +172,7 @@ export interface LifecycleConfig {
   readonly dispatchAckMinutes: number;
   /** A referral the receiving service has not answered by then returns the task for a new decision. */
   readonly referralAcceptMinutes: number;
+  readonly followUp: FollowUpConfig;
   /** How far in the future receivedAt may be (clock skew between the ERC and us). */
   readonly clockSkewSeconds: number;
   /**
@@ -174,6 +180,19 @@ export interface LifecycleConfig {
    * the queue and in a month whose reports are already read. The history import has its own range.
    */
   readonly receivedMaxAgeHours: number;
+}
+
+export interface FollowUpConfig {
+  /** A follow-up may be claimed this long before it is due, no earlier (FOLLOW_UP_NOT_DUE). */
+  readonly earlyMinutes: number;
+  /** Still not called this long after it was due: flagged overdue to shift leaders, once. */
+  readonly overdueMinutes: number;
+  /** The unreachable policy: this many unanswered calls... */
+  readonly unreachableAttempts: number;
+  /** ...spanning at least this many minutes (first to last), then `unreachable` escalates to shift leaders. */
+  readonly unreachableMinutes: number;
+  /** When set, an unreachable follow-up also amends the task to a unit dispatch (reason unreachable). */
+  readonly unreachableDispatch: boolean;
 }
 
 export class ConfigError extends Error {
@@ -237,6 +256,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       waitTargetsMinutes: Object.freeze(e.WAIT_TARGETS_MINUTES),
       dispatchAckMinutes: e.DISPATCH_ACK_MINUTES,
       referralAcceptMinutes: e.REFERRAL_ACCEPT_MINUTES,
+      followUp: Object.freeze({
+        earlyMinutes: e.FOLLOW_UP_EARLY_MINUTES,
+        overdueMinutes: e.FOLLOW_UP_OVERDUE_MINUTES,
+        unreachableAttempts: e.FOLLOW_UP_UNREACHABLE_ATTEMPTS,
+        unreachableMinutes: e.FOLLOW_UP_UNREACHABLE_MINUTES,
+        unreachableDispatch: e.FOLLOW_UP_UNREACHABLE_DISPATCH,
+      }),
       clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
       receivedMaxAgeHours: e.RECEIVED_MAX_AGE_HOURS,
     }),

@@ -41,6 +41,11 @@ export const AUDIT_TRIGGERS: readonly AuditTrigger[] = [
       where o.task_id = t.id and chosen.rank > recommended.rank)`,
   },
   {
+    // A follow-up call found the patient worse: the advice or redirect is looked at again.
+    reason: 'follow_up_worse',
+    condition: sql<boolean>`exists (select 1 from follow_up f where f.task_id = t.id and f.state = 'worse')`,
+  },
+  {
     // A redirect the receiving service rejected or never answered (the scheduler rejects it after
     // REFERRAL_ACCEPT_MINUTES): the task came back for a new decision, and that path is reviewed.
     reason: 'referral_rejected',

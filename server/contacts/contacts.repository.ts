@@ -39,6 +39,8 @@ export function listEarlierContacts(db: Executor, key: ContactKey & { callback_p
       'task_code.name_fi',
       'task_code.name_en',
       'task_outcome.details as outcome_details',
+      sql<Date | null>`(select min(f.due_at) from follow_up f where f.task_id = task.id and f.state in ('scheduled', 'in_call'))`.as('follow_up_due_at'),
+      sql<boolean>`exists (select 1 from follow_up f where f.task_id = task.id and f.state in ('scheduled', 'in_call') and f.overdue_flagged_at is not null)`.as('follow_up_overdue'),
     ])
     .where('task.callback_phone_hash', '=', key.callback_phone_hash)
     .where('task.id', '<>', key.id)

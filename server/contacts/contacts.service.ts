@@ -25,6 +25,7 @@ function toEarlierContact(row: repo.EarlierContactRow): EarlierContact {
     advice: outcomeType === 'phone_advice' && codes.success ? (codes.data.advice ?? null) : null,
     redirectTarget: outcomeType === 'redirect' && codes.success ? (codes.data.target ?? null) : null,
     referralState: row.referral_state === null ? null : ReferralState.parse(row.referral_state),
+    pendingFollowUp: row.follow_up_due_at === null ? null : { dueAt: new Date(row.follow_up_due_at).toISOString(), overdue: row.follow_up_overdue },
   };
 }
 

@@ -22,6 +22,10 @@ export const EarlierContact = OtherTask.extend({
   advice: z.enum(ADVICE_KINDS).nullable().describe('The advice given, when the outcome was phone advice'),
   redirectTarget: z.enum(REDIRECT_TARGETS).nullable().describe('Where the patient was redirected, when the outcome was a redirect'),
   referralState: ReferralState.nullable().describe("The redirect's referral: requested, accepted, rejected, ..."),
+  pendingFollowUp: z
+    .object({ dueAt: IsoDateTime, overdue: z.boolean() })
+    .nullable()
+    .describe('The earliest follow-up call of that task still to be made (scheduled or being called), if any'),
 }).meta({ id: 'EarlierContact' });
 export type EarlierContact = z.infer<typeof EarlierContact>;
 

@@ -33,6 +33,10 @@ export type SuppressibleCount = z.infer<typeof SuppressibleCount>;
 const countsOf = <K extends string>(keys: readonly [K, ...K[]]) =>
   z.object(Object.fromEntries(keys.map((k) => [k, SuppressibleCount])) as Record<K, typeof SuppressibleCount>);
 
+/** The follow-up counts of a month (computed from the follow-up rows, see reports.repository). */
+export const FOLLOW_UP_COUNTS = ['scheduled', 'done', 'worse', 'unreachable', 'overdue'] as const;
+export type FollowUpCount = (typeof FOLLOW_UP_COUNTS)[number];
+
 const Share = z.number().min(0).max(1).nullable();
 
 export const ReportCounts = z
@@ -58,6 +62,9 @@ export const ReportCounts = z
     recontact72h: SuppressibleCount.describe('The same within (0, 72 h] (includes recontact24h)'),
     recontact24hRate: Share.describe('recontact24h / avoided; null when nothing was avoided'),
     recontact72hRate: Share.describe('recontact72h / avoided'),
+    followUps: countsOf(FOLLOW_UP_COUNTS).describe(
+      'Follow-up calls of the month\'s tasks: scheduled (all), done (a result: stable, worse or unreachable), worse, unreachable, overdue (flagged to shift leaders)',
+    ),
     medianMinutesToFirstCall: z
       .number()
       .nullable()

@@ -84,10 +84,11 @@ export const UNIT_LEVELS = ['ALS', 'BLS', 'first_response'] as const;
 /** The reasons a nurse gives for a unit dispatch. */
 export const NURSE_DISPATCH_REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other'] as const;
 /**
- * Every reason a unit dispatch can have: the nurse's, and `field_commander`, recorded only by the
- * ERC's unit-attached call (the EMS field commander attached a unit; no dispatch request is made).
+ * Every reason a unit dispatch can have: the nurse's; `deteriorated_at_follow_up`, recorded by a
+ * follow-up call's `worse` result; and `field_commander`, recorded only by the ERC's unit-attached
+ * call (the EMS field commander attached a unit; no dispatch request is made).
  */
-export const DISPATCH_REASONS = [...NURSE_DISPATCH_REASONS, 'field_commander'] as const;
+export const DISPATCH_REASONS = [...NURSE_DISPATCH_REASONS, 'deteriorated_at_follow_up', 'field_commander'] as const;
 export const ADVICE_KINDS = ['self_care', 'contact_health_centre', 'call_back_if_worse'] as const;
 export const REDIRECT_TARGETS = [
   'home_care',
@@ -149,7 +150,9 @@ export const FieldCommanderOutcome = z.object({
   unit: z.string(),
 });
 export type FieldCommanderOutcome = z.output<typeof FieldCommanderOutcome>;
-export type RecordedOutcome = Outcome | z.output<typeof CancelledOutcome> | FieldCommanderOutcome;
+/** A unit dispatch a follow-up call's result records (`worse`, or `unreachable` when the policy sends a unit). */
+export type FollowUpDispatchOutcome = Omit<z.output<typeof DispatchUnitOutcome>, 'reason'> & { reason: 'deteriorated_at_follow_up' | 'unreachable' };
+export type RecordedOutcome = Outcome | z.output<typeof CancelledOutcome> | FieldCommanderOutcome | FollowUpDispatchOutcome;
 
 export const UnitAttachedRequest = z
   .strictObject({

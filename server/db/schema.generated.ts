@@ -170,6 +170,49 @@ export interface EventCounter {
   seq: Int8;
 }
 
+export interface FollowUp {
+  check_text: string;
+  claimed_at: Timestamp | null;
+  claimed_by: string | null;
+  dispatch_outcome_id: string | null;
+  due_at: Timestamp;
+  escalated_at: Timestamp | null;
+  failed_call_attempts: Generated<number>;
+  first_failed_call_at: Timestamp | null;
+  heartbeat_at: Timestamp | null;
+  id: Generated<string>;
+  outcome_id: string;
+  overdue_flagged_at: Timestamp | null;
+  owner_id: string | null;
+  result_at: Timestamp | null;
+  scheduled_at: Generated<Timestamp>;
+  scheduled_by_id: string | null;
+  scheduled_by_name: string;
+  stale_flagged_at: Timestamp | null;
+  state: Generated<string>;
+  task_id: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface FollowUpCallAttempt {
+  attempted_at: Generated<Timestamp>;
+  attempted_by: string;
+  follow_up_id: string;
+  id: Generated<string>;
+  result: string;
+}
+
+export interface FollowUpResult {
+  follow_up_id: string;
+  id: Generated<string>;
+  note: string | null;
+  recorded_at: Generated<Timestamp>;
+  recorded_by_id: string | null;
+  recorded_by_name: string;
+  result: string;
+}
+
 export interface IdempotencyRecord {
   body: Json | null;
   created_at: Generated<Timestamp>;
@@ -441,6 +484,9 @@ export interface DB {
   dispatch_request: DispatchRequest;
   disposition: Disposition;
   event_counter: EventCounter;
+  follow_up: FollowUp;
+  follow_up_call_attempt: FollowUpCallAttempt;
+  follow_up_result: FollowUpResult;
   idempotency_record: IdempotencyRecord;
   integration_key: IntegrationKey;
   municipality: Municipality;

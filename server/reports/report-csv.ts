@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Reply } from '../http/route.ts';
 import {
+  FOLLOW_UP_COUNTS,
   OUTCOME_TYPES,
   type MonthlyReport,
   type ReportCounts,
@@ -28,6 +29,7 @@ const COLUMNS: [string, (c: ReportCounts) => Cell][] = [
   ['recontact_72h', (c) => c.recontact72h],
   ['recontact_24h_rate', (c) => c.recontact24hRate],
   ['recontact_72h_rate', (c) => c.recontact72hRate],
+  ...FOLLOW_UP_COUNTS.map((k): [string, (c: ReportCounts) => Cell] => [`follow_ups_${k}`, (c) => c.followUps[k]]),
   ['median_minutes_to_first_call', (c) => c.medianMinutesToFirstCall],
 ];
 

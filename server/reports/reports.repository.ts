@@ -31,6 +31,39 @@ export async function monthlyCounts(db: Executor, dimension: StatDimension, rang
   return rows;
 }
 
+export interface FollowUpCountRow {
+  month: string;
+  key: string;
+  scheduled: number;
+  done: number;
+  worse: number;
+  unreachable: number;
+  overdue: number;
+}
+
+/**
+ * Follow-up calls per month (of their task's intake, in Helsinki) and key, counted from the
+ * follow-up rows themselves: they are few (a share of advised tasks) and reached through the task
+ * range, so no trigger-kept aggregate is needed.
+ */
+export async function monthlyFollowUpCounts(db: Executor, dimension: StatDimension, range: MonthRange): Promise<FollowUpCountRow[]> {
+  const { rows } = await sql<FollowUpCountRow>`
+    select to_char(task_helsinki_month(t.received_at), 'YYYY-MM') as month, k.key,
+      count(*)::int as scheduled,
+      (count(*) filter (where f.state in ('stable', 'worse', 'unreachable')))::int as done,
+      (count(*) filter (where f.state = 'worse'))::int as worse,
+      (count(*) filter (where f.state = 'unreachable'))::int as unreachable,
+      (count(*) filter (where f.overdue_flagged_at is not null))::int as overdue
+    from follow_up f
+    join task t on t.id = f.task_id
+    cross join lateral task_stat_keys(t) k
+    where k.dimension = ${dimension}
+      and t.received_at >= (${range.from}::timestamp at time zone 'Europe/Helsinki')
+      and t.received_at < (${range.to}::timestamp at time zone 'Europe/Helsinki')
+    group by 1, 2`.execute(db);
+  return rows;
+}
+
 export interface MedianRow {
   month: string;
   key: string;

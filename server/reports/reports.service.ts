@@ -1,5 +1,6 @@
 import type { ReportsConfig } from '../config.ts';
 import {
+  FOLLOW_UP_COUNTS,
   OUTCOME_TYPES,
   type MonthlyReport,
   type MonthlyReportQuery,
@@ -38,6 +39,7 @@ interface Tally {
   medianMinutesToAcceptance: Record<Target, number | null>;
   recontact24h: number;
   recontact72h: number;
+  followUps: Record<(typeof FOLLOW_UP_COUNTS)[number], number>;
   medianMinutesToFirstCall: number | null;
 }
 
@@ -56,6 +58,7 @@ function emptyTally(): Tally {
     medianMinutesToAcceptance: Object.fromEntries(REDIRECT_TARGETS.map((k) => [k, null])) as Record<Target, number | null>,
     recontact24h: 0,
     recontact72h: 0,
+    followUps: zeros(FOLLOW_UP_COUNTS),
     medianMinutesToFirstCall: null,
   };
 }
@@ -114,16 +117,18 @@ function toCounts(t: Tally, suppressAs: string | null): ReportCounts {
     recontact72h: c(t.recontact72h),
     recontact24hRate: suppressAs ? null : ratio(t.recontact24h, t.avoided),
     recontact72hRate: suppressAs ? null : ratio(t.recontact72h, t.avoided),
+    followUps: all(t.followUps),
     medianMinutesToFirstCall: suppressAs ? null : t.medianMinutesToFirstCall,
   };
 }
 
 /** Tallies per "month key" of one dimension, from its count and wait aggregates. */
 async function tallies(db: Db, dimension: repo.StatDimension, range: repo.MonthRange): Promise<Map<string, Tally>> {
-  const [counts, medians, accepts] = await Promise.all([
+  const [counts, medians, accepts, followUps] = await Promise.all([
     repo.monthlyCounts(db, dimension, range),
     repo.monthlyMedianWaits(db, dimension, range),
     repo.monthlyMedianAccepts(db, dimension, range),
+    repo.monthlyFollowUpCounts(db, dimension, range),
   ]);
   const byId = new Map<string, Tally>();
   const tally = (month: string, key: string): Tally => {
@@ -134,6 +139,10 @@ async function tallies(db: Db, dimension: repo.StatDimension, range: repo.MonthR
   };
   for (const row of counts) addCounts(tally(row.month, row.key), row);
   for (const row of medians) tally(row.month, row.key).medianMinutesToFirstCall = row.median;
+  for (const row of followUps) {
+    const t = tally(row.month, row.key);
+    for (const k of FOLLOW_UP_COUNTS) t.followUps[k] += row[k];
+  }
   for (const row of accepts) if (has(REDIRECT_TARGETS, row.target)) tally(row.month, row.key).medianMinutesToAcceptance[row.target] = row.median;
   return byId;
 }
@@ -147,7 +156,7 @@ export function createReportsService(db: Db, config: ReportsConfig) {
 
   return {
     /**
-     * The monthly report from the aggregates (never from task rows): months by intake time in
+     * The monthly report from the aggregates (never from task rows; follow-up counts from the few follow-up rows): months by intake time in
      * Helsinki, optionally grouped and compared with the year before. Holds no task, number or text.
      */
     async monthly(query: MonthlyReportQuery): Promise<MonthlyReport> {

@@ -7,6 +7,7 @@ import { actorName } from '../events/task-change.ts';
 import type { Actor } from '../http/actor.ts';
 import type { OutcomeDecision } from '../protocols/decision.ts';
 import { referralForOutcome } from '../referrals/referral-lifecycle.ts';
+import { cancelOpenFollowUps } from '../follow-ups/cancel-follow-ups.ts';
 import { insertDispatchRequest, supersedeDispatchRequests } from './dispatch.repository.ts';
 import { insertOutcome, updateTask, type TaskSummaryRow } from './tasks.repository.ts';
 
@@ -37,8 +38,10 @@ function decisionData(decision: OutcomeDecision): Record<string, string> {
  * Records an outcome row and points the task at it: closing it, or (with `amends`) replacing the
  * current outcome of a closed task. A unit dispatch creates the dispatch request for the ERC in the
  * same transaction; an amendment withdraws the request of the outcome it replaces. A redirect
- * creates its referral (requested), and a replaced outcome's open referral is cancelled. Free text
- * (rationale, notes) goes to the outcome row, never to events or audit. Answers with the task's summary.
+ * creates its referral (requested), and a replaced outcome's open referral is cancelled; an
+ * amendment to a unit dispatch cancels the task's open follow-up calls. Free text (rationale,
+ * notes) goes to the outcome row, never to events or audit. Answers with the task's summary and
+ * the new outcome's id.
  */
 export async function recordOutcome(
   trx: Transaction<Database>,
@@ -48,7 +51,7 @@ export async function recordOutcome(
   outcome: RecordedOutcome,
   amends?: { outcomeId: string; reason: string; reopened?: boolean },
   decision?: OutcomeDecision | null,
-): Promise<TaskSummaryRow> {
+): Promise<{ task: TaskSummaryRow; outcomeId: string }> {
   const { id: outcomeId } = await insertOutcome(trx, {
     taskId,
     type: outcome.type,
@@ -80,9 +83,10 @@ export async function recordOutcome(
     const data = { dispatchRequestId: request.id, acknowledged: request.acknowledged_at !== null };
     changes.record({ task, type: 'dispatch.superseded', data, audit: { action: 'dispatch.supersede', details: data } });
   }
+  if (amends && outcome.type !== 'phone_advice' && outcome.type !== 'redirect') await cancelOpenFollowUps(trx, changes, actor, task);
   const data = { ...outcomeData(outcome), ...(decision ? decisionData(decision) : {}) };
   changes.record({ task, ...closeEvent(outcome, amends !== undefined && !closes, data) });
-  return task;
+  return { task, outcomeId };
 }
 
 type EventData = Record<string, string | boolean>;

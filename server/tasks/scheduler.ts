@@ -12,6 +12,7 @@ import { rejectReferral } from '../referrals/referral-lifecycle.ts';
 import { listTimedOut, lockReferral } from '../referrals/referrals.repository.ts';
 import { safetyDeadlineSql } from './response-target.ts';
 import { findTaskHead, lockTask } from './tasks.repository.ts';
+import { flagOverdueFollowUps } from '../follow-ups/follow-ups.repository.ts';
 import { takeScanTurn } from '../audits/audits.repository.ts';
 import { auditRoles, monthDueForSample, publishQueued, runSampling } from '../audits/audits.service.ts';
 
@@ -124,6 +125,19 @@ async function returnUnansweredReferrals(trx: Trx, changes: ChangeRecorder, conf
   return returned;
 }
 
+/**
+ * Follow-up calls still waiting FOLLOW_UP_OVERDUE_MINUTES after they were due: flagged to shift
+ * leaders once (a promised call never silently expires); the conditional update is the guarantee.
+ */
+async function flagOverdueFollowUpCalls(trx: Trx, changes: ChangeRecorder, config: LifecycleConfig): Promise<number> {
+  const rows = await flagOverdueFollowUps(trx, config.followUp.overdueMinutes);
+  for (const followUp of rows) {
+    const data = { followUpId: followUp.id, dueAt: followUp.due_at.toISOString() };
+    changes.record({ task: await findTaskHead(trx, followUp.task_id), type: 'follow_up.overdue', audience: 'shift_leader', data, audit: { action: 'follow_up.overdue', details: data } });
+  }
+  return rows.length;
+}
+
 export interface TickResult {
   ran: boolean;
   escalated: number;
@@ -132,6 +146,7 @@ export interface TickResult {
   waitBreaches: number;
   unacknowledgedDispatches: number;
   referralsUnanswered: number;
+  followUpsOverdue: number;
   idleSessionsEnded: number;
   auditReviewsQueued: number;
 }
@@ -155,8 +170,9 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
     ['waitBreaches', (trx, changes) => flagWaitBreaches(trx, changes, config)],
     ['unacknowledgedDispatches', (trx, changes) => flagUnacknowledgedDispatches(trx, changes, config)],
     ['referralsUnanswered', (trx, changes) => returnUnansweredReferrals(trx, changes, config)],
+    ['followUpsOverdue', (trx, changes) => flagOverdueFollowUpCalls(trx, changes, config)],
   ];
-  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, idleSessionsEnded: 0, auditReviewsQueued: 0 };
+  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, followUpsOverdue: 0, idleSessionsEnded: 0, auditReviewsQueued: 0 };
   for (const [index, [name, rule]] of rules.entries()) {
     const start = performance.now();
     let held = false;

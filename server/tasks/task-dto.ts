@@ -5,6 +5,7 @@ import { Urgency } from '../contracts/reference.ts';
 import type { EventRow } from '../events/events.repository.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import { notFound } from '../http/errors.ts';
+import { isClaimStale } from '../claims/claimable.ts';
 import { responseDueAt } from './response-target.ts';
 import { findTaskSummary, type TaskSummaryRow } from './tasks.repository.ts';
 
@@ -14,7 +15,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** A claim is stale when its holder's client stopped sending heartbeats: shown, never released silently. */
 export function isStale(row: { state: string; heartbeat_at: Date | null }, config: LifecycleConfig, now = Date.now()): boolean {
-  return row.state === 'in_assessment' && row.heartbeat_at !== null && now - row.heartbeat_at.getTime() > config.claimStaleSeconds * 1000;
+  return isClaimStale(row.state === 'in_assessment', row.heartbeat_at, config, now);
 }
 
 export function toTaskSummary(row: TaskSummaryRow, config: LifecycleConfig): TaskSummary {

@@ -215,48 +215,6 @@ export function lockClaimant(db: Executor, userId: string) {
   return db.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
 }
 
-/** The tasks the user holds, other than `exceptId`, longest held first. */
-function heldTasks(db: QueryCreator<Database>, userId: string, exceptId?: string) {
-  let query = db.selectFrom('task').where('claimed_by', '=', userId).where('state', '=', 'in_assessment');
-  if (exceptId) query = query.where('id', '!=', exceptId);
-  return query.orderBy('claimed_at').limit(1);
-}
-
-/** Whether the user has a session that has not been idle past the limit. */
-export async function hasLiveSession(db: Executor, userId: string, idleMinutes: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('user_session')
-    .select('id')
-    .where('user_id', '=', userId)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** A task the user holds, other than `exceptId`, if any. */
-export function findHeldTask(db: Executor, userId: string, exceptId?: string) {
-  return heldTasks(db, userId, exceptId).select(['id', 'erc_task_id']).executeTakeFirst();
-}
-
-/**
- * In one statement: whether the session still exists (a claim that waited on a session end must not
- * outlive it) and a task the user holds other than `exceptId`. Run it after lockClaimant, as a
- * statement of its own, so it sees what a session end that held the lock committed.
- */
-export async function claimantCheck(db: Executor, userId: string, sessionId: string, exceptId?: string) {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.exists(eb.selectFrom('user_session').select('user_session.id').where('user_session.id', '=', sessionId)).as('session_live'),
-      heldTasks(db, userId, exceptId).select('id').as('held_id'),
-      heldTasks(db, userId, exceptId).select('erc_task_id').as('held_erc_task_id'),
-    ])
-    .executeTakeFirstOrThrow();
-  return {
-    sessionLive: row.session_live,
-    held: row.held_id && row.held_erc_task_id ? { id: row.held_id, erc_task_id: row.held_erc_task_id } : undefined,
-  };
-}
-
 /**
  * Puts back in the queue every task held by these users who no longer have a live session (one
  * ended by logout, idle time or deactivation), as a call-back when one is due. The assessment draft

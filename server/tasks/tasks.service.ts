@@ -16,6 +16,7 @@ import { audiencesFor } from '../events/audience.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
+import { activeAssignee, alreadyHolding, assertHandsFree, assertReasonForLiveClaim, findHeldItem, holderError as claimHolderError, lockLoggedInColleague } from '../claims/claimable.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { ReferenceCache } from '../reference/reference-cache.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
@@ -31,41 +32,7 @@ type Trx = Transaction<Database>;
 export function createTasksService(db: Db, config: LifecycleConfig, publisher: Publisher, sessionIdleMinutes: number, reference: ReferenceCache) {
   const summary = (id: string) => loadTaskSummary(db, id, config);
 
-  async function holderError(trx: Trx, task: repo.TaskRow): Promise<AppError> {
-    const holder = task.claimed_by ? await repo.findActiveUser(trx, task.claimed_by) : undefined;
-    return new AppError(409, 'TASK_ALREADY_CLAIMED', `${holder?.display_name ?? 'Another user'} has this task.`, {
-      claimedBy: task.claimed_by ? { id: task.claimed_by, displayName: holder?.display_name ?? '' } : null,
-    });
-  }
-
-  /**
-   * One user holds at most one task at a time (a shift leader may give them another with reassign):
-   * 409 ALREADY_HOLDING_TASK naming the held one. The user's row lock makes concurrent claims of
-   * one user take turns, so two of them cannot both pass the check.
-   */
-  async function assertHandsFree(trx: Trx, actor: UserActor, exceptId?: string): Promise<void> {
-    await repo.lockClaimant(trx, actor.id);
-    // A logout or idle end holds this lock while it returns the user's tasks; a claim that waited
-    // for it finds the session gone and takes nothing.
-    const { sessionLive, held } = await repo.claimantCheck(trx, actor.id, actor.sessionId, exceptId);
-    if (!sessionLive) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
-    if (!held) return;
-    throw new AppError(409, 'ALREADY_HOLDING_TASK', `You already hold task ${held.erc_task_id}: return it to the queue (its draft is kept) before taking another.`, {
-      heldTask: { id: held.id, ercTaskId: held.erc_task_id },
-    });
-  }
-
-  /**
-   * A task may be given only to a colleague who is logged in: a logged-out one would hold it with
-   * nobody at the phone. Takes the colleague's claimant lock first (the order a claim uses), so a
-   * session end waiting on that lock returns the task after this commits.
-   */
-  async function lockLoggedInColleague(trx: Trx, colleague: { id: string; display_name: string }): Promise<void> {
-    await repo.lockClaimant(trx, colleague.id);
-    if (!(await repo.hasLiveSession(trx, colleague.id, sessionIdleMinutes))) {
-      throw new AppError(409, 'COLLEAGUE_NOT_LOGGED_IN', `${colleague.display_name} is not logged in: give the task to a colleague who is, or return it to the queue.`);
-    }
-  }
+  const holderError = (trx: Trx, task: repo.TaskRow) => claimHolderError(trx, task.claimed_by, 'TASK_ALREADY_CLAIMED', 'task');
 
   /**
    * Locks the task and checks that the actor may work on it now: it is open, the actor holds it
@@ -128,7 +95,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      */
     async claim(id: string, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       const claimed = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-        await assertHandsFree(trx, actor, id);
+        await assertHandsFree(trx, actor, { taskId: id });
         const row = await repo.claimTask(trx, id, actor.id);
         if (row) {
           changes.record({ task: row, type: 'task.claimed', audit: { action: 'task.claim' } });
@@ -200,18 +167,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
     ): Promise<TaskSummary> {
       await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const assigneeId = input.assigneeId ?? actor.id;
-        const assignee = await repo.findActiveUser(trx, assigneeId);
-        if (!assignee || (assignee.role !== 'nurse' && assignee.role !== 'shift_leader')) {
-          throw validationError([{ path: 'body.assigneeId', message: 'Not an active nurse or shift leader' }]);
-        }
-        if (assignee.id !== actor.id) await lockLoggedInColleague(trx, assignee);
+        await activeAssignee(trx, assigneeId, actor, sessionIdleMinutes);
         const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
         const liveClaim = task.state === 'in_assessment' && !isStale(task, config);
-        if (liveClaim && !input.reason) {
-          throw new AppError(422, 'REASON_REQUIRED', 'The current holder is active: give a reason for taking the task from them.', [
-            { path: 'body.reason', message: 'Required while the claim is live' },
-          ]);
-        }
+        assertReasonForLiveClaim(liveClaim, input.reason);
         const updated = await repo.updateTask(trx, id, {
           state: 'in_assessment',
           claimed_by: assigneeId,
@@ -236,12 +195,10 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         if (!target || (target.role !== 'nurse' && target.role !== 'shift_leader')) {
           throw validationError([{ path: 'body.toUserId', message: 'Not an active nurse or shift leader other than you' }]);
         }
-        await lockLoggedInColleague(trx, target);
+        await lockLoggedInColleague(trx, target, sessionIdleMinutes);
         await lockForWork(trx, id, actor, { version: input.version, requireHolder: true });
-        const held = await repo.findHeldTask(trx, target.id, id);
-        if (held) {
-          throw new AppError(409, 'ALREADY_HOLDING_TASK', `${target.display_name} already holds task ${held.erc_task_id}.`, { heldTask: { id: held.id, ercTaskId: held.erc_task_id } });
-        }
+        const held = await findHeldItem(trx, target.id, { taskId: id });
+        if (held) throw alreadyHolding(held, target.display_name);
         const updated = await repo.updateTask(trx, id, { claimed_by: target.id, claimed_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
         const data = { from: actor.id, to: target.id };
         changes.record({ task: updated, type: 'task.handed_over', data, audit: { action: 'task.handover', details: data } });
@@ -323,7 +280,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         const decision = await decideOutcome(trx, task, assessment, outcome);
         // Back for a new decision (its referral was rejected): the new outcome amends the redirect.
         const reopened = task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
-        return recordOutcome(trx, changes, actor, id, outcome, reopened, decision);
+        return (await recordOutcome(trx, changes, actor, id, outcome, reopened, decision)).task;
       });
       return toTaskSummary(closed, config);
     },

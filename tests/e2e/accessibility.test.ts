@@ -1,11 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskSummary } from '../../server/contracts/tasks.ts';
-import { apiLogin, assertClientBuilt, freePort, launchChromium, startServer, WAIT_MS, type TestServer } from './helpers.ts';
+import { apiLogin, assertClientBuilt, freePort, launchChromium, seriousViolations, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // axe-core on every page in Finnish, Swedish and English: no serious or critical violation. The
 // script is injected into the page (bypassing the CSP for the test only); the pages show real data.
@@ -32,19 +31,8 @@ interface PageCheck {
 let server: TestServer;
 let dataDir = '';
 let browser: Browser | undefined;
-let axeSource = '';
 const contexts: BrowserContext[] = [];
 let heldTask: TaskSummary;
-
-interface AxeNode {
-  target: unknown[];
-}
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: AxeNode[];
-}
 
 const PAGES: PageCheck[] = [
   { name: 'login', who: null, path: '/login', ready: 'input[type="password"]' },
@@ -87,21 +75,9 @@ async function contextFor(who: Who | null, language: string): Promise<BrowserCon
   return context;
 }
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5).join(', ')}`);
-}
-
 describe('accessibility (axe-core) and tab titles on every page in fi, sv and en', () => {
   beforeAll(async () => {
     assertClientBuilt();
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'dtask-e2e-a11y-'));
     server = await startServer({ port: await freePort(), dataDir, adminPassword: ADMIN_PASSWORD });
     const admin = await apiLogin(server.baseUrl, 'admin', ADMIN_PASSWORD);

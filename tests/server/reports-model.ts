@@ -32,7 +32,7 @@ export interface ModelTask {
 const OUTCOMES = ['dispatch_unit', 'phone_advice', 'redirect', 'cancelled'] as const;
 const TARGETS = ['home_care', 'home_hospital', 'social_emergency', 'social_services', 'mental_health_substance', 'health_centre', 'other'];
 const LEVELS = ['ALS', 'BLS', 'first_response'];
-const REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other', 'field_commander'];
+const REASONS = ['unreachable', 'clinical_need', 'red_flag', 'no_suitable_alternative', 'patient_request', 'other', 'deteriorated_at_follow_up', 'field_commander'];
 const HOUR = 3_600_000;
 
 const monthFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' });
@@ -132,6 +132,8 @@ function counts(tasks: readonly ModelTask[], all: readonly ModelTask[], suppress
     recontact72h: c(r72),
     recontact24hRate: suppress || avoidedTasks.length === 0 ? null : round4(r24 / avoidedTasks.length),
     recontact72hRate: suppress || avoidedTasks.length === 0 ? null : round4(r72 / avoidedTasks.length),
+    // Imported history carries no follow-up calls (follow-ups.test.ts counts live ones).
+    followUps: { scheduled: c(0), done: c(0), worse: c(0), unreachable: c(0), overdue: c(0) },
     medianMinutesToFirstCall: suppress ? null : medianOf(waits),
   };
 }

@@ -239,6 +239,7 @@ describe('monthly report', () => {
       out.recontact_72h = cell(c.recontact72h);
       out.recontact_24h_rate = cell(c.recontact24hRate);
       out.recontact_72h_rate = cell(c.recontact72hRate);
+      for (const [k, v] of Object.entries(c.followUps as object)) out[`follow_ups_${k}`] = cell(v);
       out.median_minutes_to_first_call = cell(c.medianMinutesToFirstCall);
       return out;
     };

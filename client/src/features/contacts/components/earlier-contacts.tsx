@@ -107,6 +107,15 @@ function ContactList({ contacts, onOpenTask }: { contacts: EarlierContact[]; onO
               {c.advice && <> · {t(`nurse.outcome.adviceKinds.${c.advice}`)}</>}
               {c.redirectTarget && <> · {t(`nurse.outcome.targets.${c.redirectTarget}`)}</>}
               {c.referralState && <> · {t(`contacts.referral.${c.referralState}`)}</>}
+              {c.pendingFollowUp && (
+                <>
+                  {' · '}
+                  <span className={c.pendingFollowUp.overdue ? 'warning-text' : undefined} data-testid="contact-follow-up">
+                    {t('followUps.pending', { at: formatDateTime(c.pendingFollowUp.dueAt, language) })}
+                    {c.pendingFollowUp.overdue && ` (${t('followUps.overdue')})`}
+                  </span>
+                </>
+              )}
             </td>
           </tr>
         ))}

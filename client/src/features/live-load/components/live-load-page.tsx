@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { OverdueFollowUps } from '../../follow-ups/components/overdue-follow-ups.tsx';
 import type { LiveStats } from '../../../../../server/contracts/stats.ts';
 import { useConnectionState } from '../../../lib/socket.ts';
 import { useLiveStats } from '../hooks/use-live-stats.ts';
@@ -73,6 +74,7 @@ export function LiveLoadPage() {
             <div className="live-column">
               <AreaTable areas={live.stats.byArea} />
               <StaffingCard stats={live.stats} />
+              <OverdueFollowUps />
             </div>
             <div className="live-column live-column-people">
               <NurseBoard

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
+import { FollowUpCall } from '../../follow-ups/components/follow-up-call.tsx';
+import { FollowUpQueue } from '../../follow-ups/components/follow-up-queue.tsx';
 import { WaitingReferrals } from '../../referrals/components/waiting-referrals.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
@@ -31,6 +33,8 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
   const [areaId, setAreaId] = useState<string | null>(null);
   const [order, setOrder] = useState<QueueOrder>('priority');
   const [openTaskId, setOpenTaskId] = useState<string | null>(null);
+  /** The follow-up call open in the workspace (instead of a task). */
+  const [openFollowUpId, setOpenFollowUpId] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [manualOpen, setManualOpen] = useState(false);
   /** Another task the nurse asked to take while holding one: she is asked to return hers first. */
@@ -79,6 +83,7 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
     (task: TaskSummary) => {
       setNotice(null);
       clearTake();
+      setOpenFollowUpId(null);
       setOpenTaskId(task.id);
       refreshSoon();
     },
@@ -191,6 +196,7 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
       </ActionError>
 
       <WaitingReferrals refreshKey={String(queue.updatedAt ?? 0)} onOpen={setOpenTaskId} />
+      <FollowUpQueue refreshKey={String(queue.updatedAt ?? 0)} userId={user.id} handsFull={holdingOpen} onOpen={setOpenFollowUpId} />
 
       <div className="nurse-layout">
         <QueuePanel
@@ -206,7 +212,16 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
           onOpen={(task) => opened(task)}
         />
         <div className="nurse-workspace">
-          {openTaskId ? (
+          {openFollowUpId ? (
+            <FollowUpCall
+              followUpId={openFollowUpId}
+              userId={user.id}
+              onClose={() => {
+                setOpenFollowUpId(null);
+                refreshSoon();
+              }}
+            />
+          ) : openTaskId ? (
             <TaskView
               view={view}
               user={user}

@@ -4,6 +4,7 @@ import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
 import type { CallResult, Outcome, TaskDetail } from '../../../../../server/contracts/tasks.ts';
 import { EarlierContacts } from '../../contacts/components/earlier-contacts.tsx';
+import { FollowUpPanel } from '../../follow-ups/components/follow-up-panel.tsx';
 import { ReferralPanel } from '../../referrals/components/referral-panel.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { formatDateTime } from '../../../lib/format.ts';
@@ -446,6 +447,7 @@ function TaskWork({ task, view, user, redFlags, taking, onTake, onClose, onOpenT
       )}
 
       <ReferralPanel taskId={task.id} version={task.version} onChanged={view.reload} />
+      <FollowUpPanel task={task} onChanged={view.reload} />
 
       <TaskHistory task={task} />
 

@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import type { Executor } from '../audit/audit.repository.ts';
+
+/** What a user holds, or nothing: a task or a follow-up call, named by its ERC task id. */
+export type HeldRow = { kind: 'task' | 'follow_up'; id: string; erc_task_id: string };
+
+/**
+ * The task or follow-up call the user holds, other than the ones excepted: a task before a
+ * follow-up, then the longest held. One subquery, so a claim can ask it in the same statement as
+ * its session check.
+ */
+function heldItem(userId: string, except: { taskId?: string | undefined; followUpId?: string | undefined }) {
+  return sql<HeldRow>`
+    (select 'task' as kind, t.id, t.erc_task_id, t.claimed_at, 0 as rank from task t
+      where t.claimed_by = ${userId} and t.state = 'in_assessment' and t.id is distinct from ${except.taskId ?? null}::uuid
+     union all
+     select 'follow_up', f.id, t.erc_task_id, f.claimed_at, 1 from follow_up f join task t on t.id = f.task_id
+      where f.claimed_by = ${userId} and f.state = 'in_call' and f.id is distinct from ${except.followUpId ?? null}::uuid
+     order by rank, claimed_at
+     limit 1)`;
+}
+
+/** The task or follow-up the user holds, other than the ones excepted, if any. */
+export async function findHeldItem(db: Executor, userId: string, except: { taskId?: string; followUpId?: string } = {}): Promise<HeldRow | undefined> {
+  const result = await sql<HeldRow>`select h.kind, h.id, h.erc_task_id from ${heldItem(userId, except)} as h`.execute(db);
+  return result.rows[0];
+}
+
+/**
+ * In one statement: whether the session still exists (a claim that waited on a session end must not
+ * outlive it) and what the user holds other than the excepted item. Run it after lockClaimant, as a
+ * statement of its own, so it sees what a session end that held the lock committed.
+ */
+export async function claimantCheck(db: Executor, userId: string, sessionId: string, except: { taskId?: string; followUpId?: string }) {
+  const result = await sql<{ session_live: boolean; kind: HeldRow['kind'] | null; id: string | null; erc_task_id: string | null }>`
+    select exists (select 1 from user_session s where s.id = ${sessionId}) as session_live, h.kind, h.id, h.erc_task_id
+    from (select 1) as one left join lateral ${heldItem(userId, except)} as h on true`.execute(db);
+  const row = result.rows[0];
+  return {
+    sessionLive: row?.session_live ?? false,
+    held: row?.kind && row.id && row.erc_task_id ? { kind: row.kind, id: row.id, erc_task_id: row.erc_task_id } : undefined,
+  };
+}
+
+/** Whether the user has a session that has not been idle past the limit. */
+export async function hasLiveSession(db: Executor, userId: string, idleMinutes: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('user_session')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
+    .executeTakeFirst();
+  return row !== undefined;
+}
