@@ -71,6 +71,74 @@ function median(sorted: readonly number[]): number | null {
 const isOutcome = (type: string | null): type is Outcome => type === 'dispatch_unit' || type === 'phone_advice' || type === 'redirect' || type === 'cancelled';
 const closedAt = (f: TaskFacts): number | null => (f.state === 'closed' && f.closedAt ? f.closedAt.getTime() : null);
 
+/** Where a task sits in each time index of the model: [instant, value], or null when not in it. */
+interface Places {
+  received: [number, null] | null;
+  unreached: [number, null] | null;
+  waiting: [number, null] | null;
+  firstCall: [number, number] | null;
+  closed: [number, TaskFacts] | null;
+  handled: [number, number] | null;
+}
+const NOWHERE: Places = { received: null, unreached: null, waiting: null, firstCall: null, closed: null, handled: null };
+
+function places(f: TaskFacts): Places {
+  const received = f.receivedAt.getTime();
+  const open = OPEN.has(f.state);
+  const closed = closedAt(f);
+  return {
+    received: [received, null],
+    unreached: open && f.answeredAt === null ? [received, null] : null,
+    waiting: WAITING.has(f.state) ? [received, null] : null,
+    firstCall: f.firstCallAt ? [f.firstCallAt.getTime(), Math.max(0, (f.firstCallAt.getTime() - received) / 1000)] : null,
+    closed: closed === null ? null : [closed, f],
+    handled: closed !== null && f.firstClaimedAt ? [closed, closed - f.firstClaimedAt.getTime()] : null,
+  };
+}
+
+interface Placeable<V> {
+  insert(at: number, id: string, value: V): void;
+  remove(at: number, id: string): unknown;
+  update(at: number, id: string, value: V): unknown;
+}
+
+function move<V>(index: Placeable<V>, id: string, from: [number, V] | null, to: [number, V] | null): void {
+  if (from && to && from[0] === to[0]) {
+    index.update(to[0], id, to[1]);
+    return;
+  }
+  if (from) index.remove(from[0], id);
+  if (to) index.insert(to[0], id, to[1]);
+}
+
+/**
+ * Collation ranks of the names seen so far: sorting the board's nurses by rank compares integers,
+ * while an Intl collator costs microseconds per comparison. Names that collate equal share a rank.
+ */
+class NameOrder {
+  private readonly sorted: string[] = [];
+  private readonly ranks = new Map<string, number>();
+
+  rank(name: string): number {
+    const known = this.ranks.get(name);
+    if (known !== undefined) return known;
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byName(this.sorted[mid]!, name) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.sorted.splice(lo, 0, name);
+    let rank = 0;
+    this.sorted.forEach((n, i) => {
+      if (i > 0 && byName(this.sorted[i - 1]!, n) !== 0) rank++;
+      this.ranks.set(n, rank);
+    });
+    return this.ranks.get(name)!;
+  }
+}
+
 /** The tasks one user holds, with their output cached until a hold changes or crosses the stale line. */
 class HolderEntry {
   readonly holds = new Map<string, { facts: TaskFacts; heartbeat: number | null }>();
@@ -80,7 +148,7 @@ class HolderEntry {
     this.cache = undefined;
   }
 
-  view(now: number, staleMs: number): { holder: Holder; holds: Hold[] } {
+  view(now: number, staleMs: number): { holder: Holder; holds: Hold[]; after: number; until: number } {
     const c = this.cache;
     if (c && c.staleMs === staleMs && now > c.after && now <= c.until) return c;
     const sorted = [...this.holds.values()].sort((a, b) => (a.facts.ercTaskId < b.facts.ercTaskId ? -1 : a.facts.ercTaskId > b.facts.ercTaskId ? 1 : a.facts.id < b.facts.id ? -1 : 1));
@@ -123,7 +191,14 @@ export class LoadModel {
   private readonly received = new TimeIndex<null>();
   /** Closed tasks, by closedAt: today's outcomes. */
   private readonly closed = new TimeIndex<TaskFacts>();
+  /** Arrivals per quarter-hour since the epoch (Helsinki days begin on a quarter-hour). */
+  private readonly arrivals = new Map<number, number>();
   private readonly holders = new Map<string, HolderEntry>();
+  /** Bumped whenever a hold comes or goes: the cached nurse list is rebuilt then. */
+  private holdsVersion = 0;
+  private readonly names = new NameOrder();
+  private nurses: { version: number; online: SnapshotContext['online']; staleMs: number; after: number; until: number; list: LiveStats['nurses'] } | undefined;
+  private arrivalsToday: { dayStart: number; weekdayAverage: SnapshotContext['weekdayAverage']; list: LiveStats['arrivalsToday'] } | undefined;
   private readonly firstCallWaits = new SortedNumbers();
   /** First calls by time, with the waits of those in the last hour kept sorted. */
   private readonly firstCalls = new SlidingWindow<number>({ enter: (w) => this.firstCallWaits.add(w), leave: (w) => this.firstCallWaits.delete(w) });
@@ -154,6 +229,7 @@ export class LoadModel {
       if (old) this.count(old, -1);
       this.tasks.set(f.id, f);
       this.count(f, 1);
+      this.place(f.id, old ? places(old) : NOWHERE, places(f));
     }
   }
 
@@ -168,15 +244,26 @@ export class LoadModel {
 
   private drop(f: TaskFacts): void {
     this.count(f, -1);
+    this.place(f.id, places(f), NOWHERE);
     this.tasks.delete(f.id);
   }
 
-  /** Adds (sign 1) or takes out (sign -1) one task's part in every aggregate. */
+  /** Moves a task in the time indexes: in place where its instant did not change, so a state change costs no reordering. */
+  private place(id: string, from: Places, to: Places): void {
+    move(this.received, id, from.received, to.received);
+    move(this.unreached, id, from.unreached, to.unreached);
+    move(this.waiting, id, from.waiting, to.waiting);
+    move(this.firstCalls, id, from.firstCall, to.firstCall);
+    move(this.closed, id, from.closed, to.closed);
+    move(this.handled, id, from.handled, to.handled);
+  }
+
+  /** Adds (sign 1) or takes out (sign -1) one task's part in the counters. */
   private count(f: TaskFacts, sign: 1 | -1): void {
-    const received = f.receivedAt.getTime();
-    const put = <V>(index: { insert(at: number, id: string, value: V): void; remove(at: number, id: string): unknown }, at: number, value: V) =>
-      sign === 1 ? index.insert(at, f.id, value) : index.remove(at, f.id);
-    put(this.received, received, null);
+    const quarter = Math.floor(f.receivedAt.getTime() / QUARTER);
+    const arrivals = (this.arrivals.get(quarter) ?? 0) + sign;
+    if (arrivals === 0) this.arrivals.delete(quarter);
+    else this.arrivals.set(quarter, arrivals);
     if (OPEN.has(f.state)) {
       const state = f.state as keyof LoadModel['states'];
       this.states[state] += sign;
@@ -187,17 +274,10 @@ export class LoadModel {
       else area.inAssessment += sign;
       if (f.escalated) this.escalated += sign;
       if (f.decisionRequired) this.decisionRequired += sign;
-      if (f.answeredAt === null) put(this.unreached, received, null);
-      if (WAITING.has(f.state)) put(this.waiting, received, null);
       if (state === 'in_assessment' && f.claimedBy) this.hold(f, sign);
     }
-    if (f.firstCallAt) put(this.firstCalls, f.firstCallAt.getTime(), Math.max(0, (f.firstCallAt.getTime() - received) / 1000));
     const closed = closedAt(f);
-    if (closed !== null) {
-      put(this.closed, closed, f);
-      if (closed >= this.today.start) this.countClosedToday(f, sign);
-      if (f.firstClaimedAt) put(this.handled, closed, closed - f.firstClaimedAt.getTime());
-    }
+    if (closed !== null && closed >= this.today.start) this.countClosedToday(f, sign);
   }
 
   private hold(f: TaskFacts, sign: 1 | -1): void {
@@ -205,6 +285,7 @@ export class LoadModel {
     const entry = this.holders.get(id) ?? new HolderEntry();
     this.holders.set(id, entry);
     entry.change();
+    this.holdsVersion++;
     if (sign === 1) entry.holds.set(f.id, { facts: f, heartbeat: f.heartbeatAt ? f.heartbeatAt.getTime() : null });
     else entry.holds.delete(f.id);
     if (entry.holds.size === 0) this.holders.delete(id);
@@ -265,6 +346,57 @@ export class LoadModel {
     return this.staffing.value;
   }
 
+  /**
+   * Arrivals per quarter-hour today: finished quarters from the per-quarter counts, the current one
+   * up to now. The list is kept while no count in it changes (its entries are never changed in place).
+   */
+  private arrivalsList(now: number, dayStart: number, weekdayAverage: SnapshotContext['weekdayAverage']): LiveStats['arrivalsToday'] {
+    const length = Math.max(Math.ceil((now - dayStart) / QUARTER), 1);
+    const cached = this.arrivalsToday?.dayStart === dayStart && this.arrivalsToday.weekdayAverage === weekdayAverage ? this.arrivalsToday.list : [];
+    // A new list from the first quarter that differs; unchanged entries are shared.
+    let list: LiveStats['arrivalsToday'] | undefined;
+    for (let i = 0; i < length; i++) {
+      const from = dayStart + i * QUARTER;
+      const arrivals = i < length - 1 ? (this.arrivals.get(from / QUARTER) ?? 0) : this.received.countIn(from, Math.min(from + QUARTER, now + 1));
+      const old = cached[i];
+      if (old && old.arrivals === arrivals) {
+        if (list) list.push(old);
+        continue;
+      }
+      list ??= cached.slice(0, i);
+      const q = this.quarter(i);
+      list.push({ start: q.start, arrivals, weekdayAverage: weekdayAverage.get(q.label) ?? 0 });
+    }
+    list ??= cached.length === length ? cached : cached.slice(0, length);
+    this.arrivalsToday = { dayStart, weekdayAverage, list };
+    return list;
+  }
+
+  /** Who holds what, and who is online: kept while no hold changes, nobody comes or goes and no hold turns stale. */
+  private nurseList(now: number, staleMs: number, online: SnapshotContext['online']): LiveStats['nurses'] {
+    const c = this.nurses;
+    const sameOnline = (a: SnapshotContext['online'], b: SnapshotContext['online']) =>
+      a === b || (a.length === b.length && a.every((u, i) => u.id === b[i]!.id && u.displayName === b[i]!.displayName && u.role === b[i]!.role));
+    if (c && c.version === this.holdsVersion && c.staleMs === staleMs && now > c.after && now <= c.until && sameOnline(c.online, online)) return c.list;
+    let after = Number.NEGATIVE_INFINITY;
+    let until = Number.POSITIVE_INFINITY;
+    const rows: { holder: Holder; holds: Hold[] }[] = [];
+    for (const entry of this.holders.values()) {
+      const view = entry.view(now, staleMs);
+      after = Math.max(after, view.after);
+      until = Math.min(until, view.until);
+      rows.push(view);
+    }
+    for (const user of online) if (!this.holders.has(user.id)) rows.push({ holder: user, holds: [] });
+    const onlineIds = new Set(online.map((u) => u.id));
+    // Every name first: a new name renumbers the ranks of those after it.
+    for (const { holder } of rows) this.names.rank(holder.displayName);
+    const ranked = rows.map(({ holder, holds }) => ({ rank: this.names.rank(holder.displayName), row: { id: holder.id, displayName: holder.displayName, role: holder.role === 'shift_leader' ? 'shift_leader' as const : 'nurse' as const, online: onlineIds.has(holder.id), holds } }));
+    const list = ranked.sort((a, b) => a.rank - b.rank || (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0)).map((r) => r.row);
+    this.nurses = { version: this.holdsVersion, online, staleMs, after, until, list };
+    return list;
+  }
+
   snapshot(ctx: SnapshotContext): LiveStats {
     const now = ctx.now.getTime();
     const dayStart = this.dayOf(now);
@@ -276,23 +408,10 @@ export class LoadModel {
     const pastWaitTargets = ctx.settings.waitTargetsMinutes.map((minutes) => ({ minutes, tasks: unreached.countIn(Number.NEGATIVE_INFINITY, now - minutes * 60_000 + 1) }));
     const oldest = this.waiting.entries[0];
     const received = this.received;
-    const arrivalsToday = Array.from({ length: Math.max(Math.ceil((now - dayStart) / QUARTER), 1) }, (_, i) => {
-      const q = this.quarter(i);
-      const from = dayStart + i * QUARTER;
-      return { start: q.start, arrivals: received.countIn(from, Math.min(from + QUARTER, now + 1)), weekdayAverage: ctx.weekdayAverage.get(q.label) ?? 0 };
-    });
     const waits = this.firstCallWaits.values;
     const today = this.today;
     const decided = today.closed - today.outcomes.cancelled;
     const { count, sumMs } = this.handling;
-
-    const staleMs = ctx.settings.claimStaleSeconds * 1000;
-    const onlineIds = new Set(ctx.online.map((u) => u.id));
-    const nurses = [...this.holders.values()].map((entry) => {
-      const { holder, holds } = entry.view(now, staleMs);
-      return { id: holder.id, displayName: holder.displayName, role: holder.role, holds };
-    });
-    for (const user of ctx.online) if (!this.holders.has(user.id)) nurses.push({ ...user, holds: [] });
 
     return {
       seq: ctx.seq,
@@ -311,13 +430,11 @@ export class LoadModel {
       redirectsToday: Object.fromEntries(today.redirects),
       firstCallLastHour: { count: waits.length, medianSeconds: median(waits), p90Seconds: percentile(waits, 0.9) },
       pastWaitTargets,
-      arrivalsToday,
+      arrivalsToday: this.arrivalsList(now, dayStart, ctx.weekdayAverage),
       queueTrend: [...ctx.queueTrend],
       // Compared with the staffing estimate: shift leaders watching the board are not counted.
       nursesOnline: ctx.online.filter((u) => u.role === 'nurse').length,
-      nurses: nurses
-        .map((h) => ({ id: h.id, displayName: h.displayName, role: h.role === 'shift_leader' ? 'shift_leader' as const : 'nurse' as const, online: onlineIds.has(h.id), holds: h.holds }))
-        .sort((a, b) => byName(a.displayName, b.displayName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      nurses: this.nurseList(now, ctx.settings.claimStaleSeconds * 1000, ctx.online),
       byArea: ctx.areas.map((a) => ({ areaId: a.id, area: a.name, ...(this.areaCounts.get(a.id) ?? { queued: 0, callbackPending: 0, inAssessment: 0 }) })),
       staffing: this.staffingFor({
         arrivalsPerHour: received.countIn(now - HOUR, now + 1),

@@ -32,13 +32,24 @@ export class TimeIndex<V> {
     this.entries.splice(this.position(at, id), 0, { at, id, value });
   }
 
-  /** Removes the entry of `id` at `at` (which must be there) and returns its value. */
-  remove(at: number, id: string): V {
+  private find(at: number, id: string): number {
     const i = this.position(at, id);
     const entry = this.entries[i];
     if (!entry || entry.at !== at || entry.id !== id) throw new Error(`TimeIndex: no entry ${id} at ${at}`);
-    this.entries.splice(i, 1);
-    return entry.value;
+    return i;
+  }
+
+  /** Removes the entry of `id` at `at` (which must be there) and returns its value. */
+  remove(at: number, id: string): V {
+    return this.entries.splice(this.find(at, id), 1)[0]!.value;
+  }
+
+  /** Gives the entry of `id` at `at` (which must be there) a new value in place; returns the old one. */
+  update(at: number, id: string, value: V): V {
+    const entry = this.entries[this.find(at, id)]!;
+    const old = entry.value;
+    entry.value = value;
+    return old;
   }
 
   /** Index of the first entry at or after `at`. */
@@ -82,6 +93,13 @@ export class SlidingWindow<V> {
   remove(at: number, id: string): void {
     const value = this.index.remove(at, id);
     if (at >= this.from) this.hooks.leave(value);
+  }
+
+  update(at: number, id: string, value: V): void {
+    const old = this.index.update(at, id, value);
+    if (at < this.from || old === value) return;
+    this.hooks.leave(old);
+    this.hooks.enter(value);
   }
 
   /** Moves the window to the entries at or after `from`. */

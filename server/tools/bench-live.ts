@@ -1,7 +1,7 @@
 // npm run bench:live [-- SOCKETS] [-- postgres://...]: what the live board costs. Needs PostgreSQL (an admin URL argument, default
 // postgres://postgres@127.0.0.1:5432/postgres); creates and drops its own database. Prints:
 //  1. the load model's cost per event (update one task + every figure, the clock moving on), in process,
-//     at 3,000 tasks (goal: < 0.1 ms per event; the median of 5 rounds after a warm-up round);
+//     at 3,000 open tasks (goal: < 0.1 ms of CPU per event; the median of 5 rounds after a warm-up round);
 //  2. the database part of an event (its one read: the changed tasks' facts and the newest seq);
 //  3. the latency from a committed change (an intake) to stats:update on every one of 200 sockets.
 import type { AddressInfo } from 'node:net';
@@ -60,13 +60,15 @@ function modelCost(): { perEvent: number; tasks: number } {
   // Each event: one task changes state, then every figure at a clock 50 ms later than the last.
   const n = 5000;
   let event = 0;
+  // CPU time of this process, not wall time: on a shared machine waiting for a core is not model work.
   const round = (): number => {
-    const start = performance.now();
+    const start = process.cpuUsage();
     for (let i = 0; i < n; i++, event++) {
       model.upsert([{ ...facts[event % OPEN_TASKS]!, state: event % 2 ? 'queued' : 'in_assessment' }]);
       model.snapshot(ctx(now + event * 50));
     }
-    return (performance.now() - start) / n;
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000 / n;
   };
   round();
   const rounds = Array.from({ length: 5 }, round).sort((a, b) => a - b);
@@ -150,7 +152,7 @@ async function main() {
     process.stdout.write(
       [
         `live board benchmark, ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
-        `load model, per event (upsert one task + all figures at ${model.tasks} open tasks, median of 5 rounds): ${ms(model.perEvent)} (goal < 0.1 ms: ${model.perEvent < 0.1 ? 'met' : 'not met'})`,
+        `load model, per event (upsert one task + all figures at ${model.tasks} open tasks, CPU time, median of 5 rounds): ${ms(model.perEvent)} (goal < 0.1 ms: ${model.perEvent < 0.1 ? 'met' : 'not met'})`,
         `database part per event (one read: facts of the changed tasks + newest seq): p50 ${ms(pct(dbPart, 0.5))}, p99 ${ms(pct(dbPart, 0.99))}`,
         `change -> stats:update with ${SOCKETS} sockets open, ${ROUNDS} intakes (includes the HTTP intake itself):`,
         `  first socket: p50 ${ms(pct(first, 0.5))}, p99 ${ms(pct(first, 0.99))}`,
