@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
+import type { Database } from '../db/create-db.ts';
 import type { TaskFacts } from './load-model.ts';
 
-function selectFacts(db: Executor) {
+function selectFacts(db: QueryCreator<Database>) {
   return db
     .selectFrom('task as t')
     .leftJoin('task_outcome as o', 'o.id', 't.current_outcome_id')
@@ -76,7 +77,7 @@ export async function loadBoardFacts(db: Executor, since: Date): Promise<TaskFac
  */
 export async function factsChangedSince(db: Executor, since: number): Promise<{ facts: TaskFacts[]; lastSeq: number }> {
   const rows = await db
-    .with('facts', () => selectFacts(db).where('t.id', 'in', (eb) => eb.selectFrom('task_event').select('task_id').where('seq', '>', String(since))))
+    .with('facts', (qb) => selectFacts(qb).where('t.id', 'in', (eb) => eb.selectFrom('task_event').select('task_id').where('seq', '>', String(since))))
     .selectFrom((eb) => eb.selectFrom('task_event').select((e) => e.fn.max('seq').as('last_seq')).where('seq', '>', String(since)).as('m'))
     .leftJoin('facts as f', (join) => join.onTrue())
     .selectAll('f')
