@@ -26,7 +26,7 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 const num = (value: number | undefined, unit: Row['unit']) =>
-  value === undefined || Number.isNaN(value) ? '-' : `${unit === 'req/s' ? value.toFixed(0) : value < 10 ? value.toFixed(2) : value.toFixed(1)} ${unit}`;
+  value === undefined || Number.isNaN(value) ? '-' : `${unit === 'req/s' ? value.toFixed(0) : value < 1 ? value.toFixed(3) : value < 10 ? value.toFixed(2) : value.toFixed(1)} ${unit}`;
 
 export function formatTable(rows: readonly Row[]): string {
   const lines = [
