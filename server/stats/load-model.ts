@@ -2,7 +2,7 @@ import type { LiveStats, NurseLiveStats } from '../contracts/stats.ts';
 import { isAvoidedDispatch, referralClass } from '../tasks/avoided-dispatch.ts';
 import { helsinkiMidnight, helsinkiTime } from '../time/helsinki.ts';
 import { staffingEstimate } from './erlang-c.ts';
-import { SlidingWindow, SortedNumbers, TimeIndex } from './time-index.ts';
+import { SlidingWindow, SortedNumbers, TimeIndex, type Entry } from './time-index.ts';
 
 /** What the live board needs to know of one task: kept per task, updated from the event stream. */
 export interface TaskFacts {
@@ -179,7 +179,7 @@ class HolderEntry {
  */
 export class LoadModel {
   private readonly tasks = new Map<string, TaskFacts>();
-  private readonly states = { queued: 0, in_assessment: 0, callback_pending: 0 };
+  private states = { queued: 0, in_assessment: 0, callback_pending: 0 };
   private escalated = 0;
   private decisionRequired = 0;
   private readonly areaCounts = new Map<string, { queued: number; callbackPending: number; inAssessment: number }>();
@@ -218,9 +218,35 @@ export class LoadModel {
     return { start, closed: 0, avoided: 0, outcomes: { dispatch_unit: 0, phone_advice: 0, redirect: 0, cancelled: 0 }, redirects: new Map<string, number>() };
   }
 
+  /** Starts again from these facts: counters from scratch, each index sorted once (O(n log n)). */
   replaceAll(facts: readonly TaskFacts[]): void {
-    for (const f of [...this.tasks.values()]) this.drop(f);
-    this.upsert(facts);
+    this.tasks.clear();
+    this.states = { queued: 0, in_assessment: 0, callback_pending: 0 };
+    this.escalated = 0;
+    this.decisionRequired = 0;
+    this.areaCounts.clear();
+    this.arrivals.clear();
+    this.holders.clear();
+    this.holdsVersion++;
+    // Today's closures are counted again from the closed index when the day is next read.
+    this.today = LoadModel.emptyDay(Number.NaN);
+    const entries: { [K in keyof Places]: Entry<NonNullable<Places[K]>[1]>[] } = { received: [], unreached: [], waiting: [], firstCall: [], closed: [], handled: [] };
+    for (const f of facts) {
+      this.tasks.set(f.id, f);
+      this.count(f, 1);
+      const at = places(f);
+      for (const key of Object.keys(entries) as (keyof Places)[]) {
+        const place = at[key];
+        if (place) (entries[key] as Entry<unknown>[]).push({ at: place[0], id: f.id, value: place[1] });
+      }
+    }
+    this.received.reset(entries.received);
+    this.unreached.reset(entries.unreached);
+    this.waiting.reset(entries.waiting);
+    this.closed.reset(entries.closed);
+    this.firstCallWaits.reset(this.firstCalls.reset(entries.firstCall));
+    const handled = this.handled.reset(entries.handled);
+    this.handling = { count: handled.length, sumMs: handled.reduce((a, b) => a + b, 0) };
   }
 
   upsert(facts: readonly TaskFacts[]): void {

@@ -32,6 +32,13 @@ export class TimeIndex<V> {
     this.entries.splice(this.position(at, id), 0, { at, id, value });
   }
 
+  /** Replaces every entry (sorted once: building by insertions would cost O(n²)). */
+  reset(entries: Entry<V>[]): void {
+    entries.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.entries.length = 0;
+    for (const e of entries) this.entries.push(e);
+  }
+
   private find(at: number, id: string): number {
     const i = this.position(at, id);
     const entry = this.entries[i];
@@ -102,6 +109,18 @@ export class SlidingWindow<V> {
     this.hooks.enter(value);
   }
 
+  /**
+   * Replaces every entry, the window staying where it is; returns the values now in the window, for
+   * the owner to rebuild its aggregate from (the hooks are not called).
+   */
+  reset(entries: Entry<V>[]): V[] {
+    this.index.reset(entries);
+    const inside = this.index.entries;
+    const values: V[] = [];
+    for (let i = this.index.firstAtOrAfter(this.from); i < inside.length; i++) values.push(inside[i]!.value);
+    return values;
+  }
+
   /** Moves the window to the entries at or after `from`. */
   slideTo(from: number): void {
     if (from === this.from) return;
@@ -128,6 +147,12 @@ export class SortedNumbers {
       else hi = mid;
     }
     return lo;
+  }
+
+  reset(values: number[]): void {
+    values.sort((a, b) => a - b);
+    this.values.length = 0;
+    for (const v of values) this.values.push(v);
   }
 
   add(v: number): void {

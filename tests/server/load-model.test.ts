@@ -85,6 +85,8 @@ const step = fc.record({
   task: fc.nat(IDS.length - 1).chain((i) => facts(IDS[i]!)),
   look: fc.boolean(),
   online: fc.subarray(NURSES),
+  // Now and then the periodic full reload: the model starts again from every task's facts.
+  reload: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
 });
 
 describe('incremental load model', () => {
@@ -99,6 +101,7 @@ describe('incremental load model', () => {
           const f = s.task(now);
           truth.set(f.id, f);
           model.upsert([f]);
+          if (s.reload) model.replaceAll([...truth.values()]);
           if (!s.look) continue;
           const rebuilt = new LoadModel();
           rebuilt.replaceAll([...truth.values()]);
