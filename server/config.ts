@@ -289,6 +289,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
 }
 
+/** `npm run bench`'s PostgreSQL server (an admin URL), when BENCH_DATABASE_URL names one. */
+export function benchDatabaseUrl(): string | undefined {
+  return process.env.BENCH_DATABASE_URL || undefined;
+}
+
 /** The process environment over the given defaults: the one place that reads process.env. */
 export function loadConfigFromEnvironment(defaults: Record<string, string> = {}): Config {
   return loadConfig({ ...defaults, ...process.env });

@@ -5,7 +5,7 @@ import { lastEventSeq } from '../events/events.repository.ts';
 import type { Logger } from '../logger.ts';
 import { helsinkiDate, helsinkiMidnight } from '../time/helsinki.ts';
 import { LoadModel, forNurses } from './load-model.ts';
-import { changedSince, listActiveAreas, loadBoardFacts, loadFactsFor, queueTrend, weekdayAverages } from './stats.repository.ts';
+import { factsChangedSince, listActiveAreas, loadBoardFacts, queueTrend, weekdayAverages } from './stats.repository.ts';
 
 export interface LiveStatsOutput {
   /** Clinical users with a live socket on any node. */
@@ -51,11 +51,11 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
     if (averages.day !== helsinkiDate(now)) averages = { day: helsinkiDate(now), map: await weekdayAverages(db, now) };
   }
 
-  /** Applies the events this node has not seen yet; true when anything changed. */
+  /** Applies the events this node has not seen yet (one read); true when anything changed. */
   async function catchUp(): Promise<boolean> {
-    const { ids, lastSeq } = await changedSince(db, seq);
+    const { facts, lastSeq } = await factsChangedSince(db, seq);
     if (lastSeq === seq) return false;
-    model.upsert(await loadFactsFor(db, ids));
+    model.upsert(facts);
     seq = lastSeq;
     return true;
   }

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
+import type { Database } from '../db/create-db.ts';
 import type { TaskFacts } from './load-model.ts';
 
-function selectFacts(db: Executor) {
+function selectFacts(db: QueryCreator<Database>) {
   return db
     .selectFrom('task as t')
     .leftJoin('task_outcome as o', 'o.id', 't.current_outcome_id')
@@ -69,20 +70,22 @@ export async function loadBoardFacts(db: Executor, since: Date): Promise<TaskFac
   return rows.map(toFacts);
 }
 
-export async function loadFactsFor(db: Executor, ids: readonly string[]): Promise<TaskFacts[]> {
-  if (ids.length === 0) return [];
-  return (await selectFacts(db).where('t.id', 'in', ids).execute()).map(toFacts);
-}
-
-/** Task ids touched by events after `since`, and the newest event number. */
-export async function changedSince(db: Executor, since: number): Promise<{ ids: string[]; lastSeq: number }> {
+/**
+ * In one statement: the facts of every task touched by events after `since`, and the newest event
+ * number (the live board's only read after a commit). Events are numbered in commit order without
+ * gaps (the counter row is locked until commit), so nothing below the answer's seq can still appear.
+ */
+export async function factsChangedSince(db: Executor, since: number): Promise<{ facts: TaskFacts[]; lastSeq: number }> {
   const rows = await db
-    .selectFrom('task_event')
-    .select(['task_id', 'seq'])
-    .where('seq', '>', String(since))
-    .orderBy('seq')
+    .with('facts', (qb) => selectFacts(qb).where('t.id', 'in', (eb) => eb.selectFrom('task_event').select('task_id').where('seq', '>', String(since))))
+    .selectFrom((eb) => eb.selectFrom('task_event').select((e) => e.fn.max('seq').as('last_seq')).where('seq', '>', String(since)).as('m'))
+    .leftJoin('facts as f', (join) => join.onTrue())
+    .selectAll('f')
+    .select('m.last_seq')
     .execute();
-  return { ids: [...new Set(rows.map((r) => r.task_id))], lastSeq: rows.length ? Number(rows.at(-1)!.seq) : since };
+  const lastSeq = rows[0]?.last_seq;
+  if (lastSeq === null || lastSeq === undefined) return { facts: [], lastSeq: since };
+  return { facts: rows.filter((r): r is typeof r & FactsRow => r.id !== null).map(toFacts), lastSeq: Number(lastSeq) };
 }
 
 export function listActiveAreas(db: Executor) {
