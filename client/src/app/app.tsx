@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, type ComponentType, type LazyExoticComponent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../lib/i18n.ts';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { ErrorMessage } from '../lib/error-message.tsx';
 import { Link } from '../lib/link.tsx';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { LiveStats } from '../../../../../server/contracts/stats.ts';
 import { useConnectionState } from '../../../lib/socket.ts';
 import { useLiveStats } from '../hooks/use-live-stats.ts';

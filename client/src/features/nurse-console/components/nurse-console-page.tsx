@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import { WaitingReferrals } from '../../referrals/components/waiting-referrals.tsx';
