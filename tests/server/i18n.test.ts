@@ -46,8 +46,15 @@ describe('client i18n', () => {
     expect(i18n.t('nurse.queue')).toBe('nurse.queue');
   });
 
-  it('switches language, remembers it, and lets the last choice win over a slower earlier one', async () => {
-    setLanguage('en');
+  it('lets the last choice win over an earlier one whose messages arrive later', async () => {
+    setLanguage('en'); // its messages are fetched first
+    setLanguage('sv'); // shown already: nothing to fetch
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the English messages have arrived by now
+    expect(currentLanguage()).toBe('sv');
+    expect(stored.get('dtask.language')).toBe('sv');
+  });
+
+  it('switches language, remembers it, and names the page in it', async () => {
     setLanguage('fi');
     await vi.waitFor(() => expect(currentLanguage()).toBe('fi'));
     expect(stored.get('dtask.language')).toBe('fi');
