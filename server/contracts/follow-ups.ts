@@ -2,22 +2,21 @@ import { z } from 'zod';
 import { IsoDateTime, text, Uuid } from './common.ts';
 import { Urgency } from './reference.ts';
 import { CallResult, UNIT_LEVELS, Version } from './tasks.ts';
+import { FOLLOW_UP_RESULTS, FOLLOW_UP_STATES, FOLLOW_UP_WHEN } from './follow-up-values.ts';
+
+export { FOLLOW_UP_RESULTS, FOLLOW_UP_STATES, FOLLOW_UP_WHEN };
 
 // Follow-up calls (safety netting): a call back to the patient after phone advice or a redirect,
 // claimable like a task. States: scheduled -> in_call -> stable | worse | unreachable; cancelled
 // when the task's outcome is amended away from advice or redirect.
 
-export const FOLLOW_UP_STATES = ['scheduled', 'in_call', 'stable', 'worse', 'unreachable', 'cancelled'] as const;
 export const FollowUpState = z.enum(FOLLOW_UP_STATES).meta({ id: 'FollowUpState' });
 export type FollowUpState = z.infer<typeof FollowUpState>;
 export const OPEN_FOLLOW_UP_STATES: readonly FollowUpState[] = ['scheduled', 'in_call'];
 
-export const FOLLOW_UP_RESULTS = ['stable', 'worse', 'unreachable'] as const;
 export const FollowUpResultValue = z.enum(FOLLOW_UP_RESULTS).meta({ id: 'FollowUpResultValue' });
 export type FollowUpResultValue = z.infer<typeof FollowUpResultValue>;
 
-/** When the call is due: +1 h, +2 h, +4 h from now, the next 08:00 in Helsinki, or `dueAt`. */
-export const FOLLOW_UP_WHEN = ['in_1h', 'in_2h', 'in_4h', 'next_morning', 'at'] as const;
 export const FollowUpWhen = z.enum(FOLLOW_UP_WHEN).meta({ id: 'FollowUpWhen' });
 export type FollowUpWhen = z.infer<typeof FollowUpWhen>;
 

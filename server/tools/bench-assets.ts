@@ -3,6 +3,8 @@
 // with its static imports, the messages of one language (Finnish, the default), the page's own chunk
 // with its static imports and, once someone is logged in, the Socket.IO client. Prints the bytes of script and style as sent: raw, gzip and Brotli
 // (the precompressed copies the server serves), and the script's gzip bytes against the 120 kB goal.
+// A part a page fetches right after its first render (the nurse console's task view, prefetched once
+// the queue is shown) is not first load; its row shows the total once it has arrived.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,9 +16,14 @@ const DIST = path.join(ROOT, 'client/dist');
 const GOAL_GZIP_SCRIPT = 120_000;
 const LANGUAGE_MODULE = 'src/lib/locales/fi.ts';
 const REALTIME_MODULE = /\/node_modules\/socket\.io-client\//;
-const PAGES: readonly { name: string; module: string; loggedIn: boolean }[] = [
+const PAGES: readonly { name: string; module: string; loggedIn: boolean; prefetched?: { name: string; module: string } }[] = [
   { name: 'login', module: 'src/features/auth/components/login-page.tsx', loggedIn: false },
-  { name: 'nurse console', module: 'src/features/nurse-console/components/nurse-console-page.tsx', loggedIn: true },
+  {
+    name: 'nurse console',
+    module: 'src/features/nurse-console/components/nurse-console-page.tsx',
+    loggedIn: true,
+    prefetched: { name: '+ task view', module: 'src/features/nurse-console/components/task-view.tsx' },
+  },
   { name: 'live board', module: 'src/features/live-load/components/live-load-page.tsx', loggedIn: true },
   { name: 'reports', module: 'src/features/reports/components/reports-page.tsx', loggedIn: true },
   { name: 'admin', module: 'src/features/admin/components/admin-page.tsx', loggedIn: true },
@@ -77,13 +84,17 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 
 out(`First load per page (entry + ${LANGUAGE_MODULE.replace(/.*\//, '')} messages + the page's chunk + Socket.IO when logged in), kB = 1,000 bytes`);
 out('page            |  script raw  gzip   brotli |  style raw  gzip  brotli | script gzip / 120 kB goal');
-for (const page of PAGES) {
-  const files = firstLoad(page.module, firstLoad(LANGUAGE_MODULE, firstLoad(entry, new Set())));
-  if (page.loggedIn) firstLoad(realtime, files);
+function row(name: string, files: Set<string>, goal: boolean): void {
   const script = bytes([...files].filter((file) => file.endsWith('.js')));
   const style = bytes([...files].filter((file) => file.endsWith('.css')));
   const ratio = script.gzip / GOAL_GZIP_SCRIPT;
-  out(
-    `${page.name.padEnd(15)} | ${kB(script.raw)} ${kB(script.gzip)} ${kB(script.br)} | ${kB(style.raw)} ${kB(style.gzip)} ${kB(style.br)} | ${ratio.toFixed(2)}${ratio <= 1 ? '' : '  over the goal'}`,
-  );
+  const judged = goal ? `${ratio.toFixed(2)}${ratio <= 1 ? '' : '  over the goal'}` : 'after first load, not judged';
+  out(`${name.padEnd(15)} | ${kB(script.raw)} ${kB(script.gzip)} ${kB(script.br)} | ${kB(style.raw)} ${kB(style.gzip)} ${kB(style.br)} | ${judged}`);
+}
+
+for (const page of PAGES) {
+  const files = firstLoad(page.module, firstLoad(LANGUAGE_MODULE, firstLoad(entry, new Set())));
+  if (page.loggedIn) firstLoad(realtime, files);
+  row(page.name, files, true);
+  if (page.prefetched) row(page.prefetched.name, firstLoad(page.prefetched.module, new Set(files)), false);
 }

@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useRef, type ComponentType, type LazyExoticComponent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Suspense, useEffect, useRef, type ComponentType, type LazyExoticComponent } from 'react';
+import { useTranslation } from '../lib/i18n.ts';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { ErrorMessage } from '../lib/error-message.tsx';
+import { lazyPart, Loading } from '../lib/lazy-part.tsx';
 import { Link } from '../lib/link.tsx';
 import { usePageTitle } from '../lib/page-title.ts';
 import { navigate, usePathname } from '../lib/navigation.ts';
@@ -10,10 +11,9 @@ import { Shell } from './shell.tsx';
 import { useSession } from './use-session.ts';
 
 // Each page is its own chunk, fetched when first shown: the login page and the nurse console load
-// only their own code. A fetch that fails (the network, or a new version replaced the files) shows a
-// notice that reloads the app.
+// only their own code. A fetch that fails shows a page that reloads the app.
 function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): LazyExoticComponent<ComponentType<P>> {
-  return lazy(() => load().then((page) => ({ default: page }), () => ({ default: PageLoadFailed })));
+  return lazyPart(load, PageLoadFailed);
 }
 
 const LoginPage = lazyPage(async () => (await import('../features/auth/components/login-page.tsx')).LoginPage);
@@ -68,11 +68,6 @@ export function App() {
       </Suspense>
     </Shell>
   );
-}
-
-function Loading() {
-  const { t } = useTranslation();
-  return <p className="muted loading">{t('app.loading')}</p>;
 }
 
 function PageLoadFailed() {

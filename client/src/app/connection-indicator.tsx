@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../lib/i18n.ts';
 import { useConnectionState } from '../lib/socket.ts';
 
 /** A small dot and word for the live connection's state. */

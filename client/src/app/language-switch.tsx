@@ -1,5 +1,4 @@
-import { useTranslation } from 'react-i18next';
-import { LANGUAGES, currentLanguage, setLanguage } from '../lib/i18n.ts';
+import { LANGUAGES, currentLanguage, setLanguage, useTranslation } from '../lib/i18n.ts';
 
 /** FI / SV / EN buttons; the choice is remembered in this browser. */
 export function LanguageSwitch() {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../lib/i18n.ts';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { CongestionBanner } from '../features/congestion/components/congestion-banner.tsx';
 import { Link } from '../lib/link.tsx';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { fetchCurrentUser, logout as logoutRequest } from '../features/auth/api/auth-api.ts';
 import type { LoginNotice } from '../features/auth/components/login-page.tsx';
-import { clearDrafts } from '../features/nurse-console/utils/draft-store.ts';
+import { clearDrafts } from '../features/nurse-console/utils/draft-lifetime.ts';
 import { setUnauthenticatedHandler } from '../lib/api.ts';
 import { mayLogOut } from '../lib/logout-guard.ts';
 import { navigate } from '../lib/navigation.ts';

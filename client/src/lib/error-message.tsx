@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import { ApiError } from './api.ts';
-import { errorText } from './i18n.ts';
+import { errorText, useTranslation } from './i18n.ts';
 
 function issues(err: unknown): { path: string; message: string }[] {
   if (!(err instanceof ApiError) || err.code !== 'VALIDATION_FAILED' || !Array.isArray(err.details)) return [];

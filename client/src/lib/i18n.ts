@@ -1,17 +1,18 @@
-import i18next from 'i18next';
-import { initReactI18next } from 'react-i18next';
+import { useSyncExternalStore } from 'react';
 import { ApiError } from './api.ts';
 import type { fi, Messages } from './locales/fi.ts';
 
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-declare module 'i18next' {
-  interface CustomTypeOptions {
-    defaultNS: 'translation';
-    resources: { translation: typeof fi };
-  }
-}
+/** Every message's dotted path ('nurse.queue.waiting'): a key that no message has fails the type check. */
+type Paths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+export type MessageKey = Paths<typeof fi>;
+/** The values a message's `{{name}}` placeholders take. */
+export type MessageVars = Readonly<Record<string, string | number>>;
+export type Translate = (key: MessageKey, vars?: MessageVars) => string;
 
 const STORAGE_KEY = 'dtask.language';
 
@@ -29,8 +30,6 @@ function storedLanguage(): Language {
   return 'fi';
 }
 
-export const i18n = i18next.createInstance();
-
 // Each language is its own chunk: a page loads the messages of the language it shows, not all three.
 const LOADERS: Readonly<Record<Language, () => Promise<Messages>>> = {
   fi: async () => (await import('./locales/fi.ts')).fi,
@@ -47,27 +46,65 @@ async function loadMessages(language: Language): Promise<Messages> {
   return messages;
 }
 
-function applyLanguage(language: string): void {
-  document.documentElement.lang = language;
-  document.title = i18n.t('app.name');
+type MessageTree = { readonly [key: string]: string | MessageTree };
+
+/** 'a.b.c' -> text for every message of a language, so a lookup is one map read. */
+function flatten(tree: MessageTree | string, prefix: string, into: Map<string, string>): Map<string, string> {
+  if (typeof tree === 'string') return into.set(prefix, tree);
+  for (const [key, value] of Object.entries(tree)) flatten(value, prefix ? `${prefix}.${key}` : key, into);
+  return into;
 }
 
-i18n.on('languageChanged', applyLanguage);
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
 
-/** Loads the remembered language's messages and starts i18next: render the app after it resolves. */
+/** The text of `key` with its `{{name}}` placeholders filled; a placeholder without a value stays visible, an unknown key shows itself. */
+function translator(texts: ReadonlyMap<string, string>): Translate {
+  return (key, vars) => {
+    const text = texts.get(key) ?? key;
+    if (!vars) return text;
+    return text.replace(PLACEHOLDER, (placeholder, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : placeholder));
+  };
+}
+
+interface Shown {
+  readonly language: Language;
+  readonly t: Translate;
+}
+let shown: Shown | null = null;
+const listeners = new Set<() => void>();
+
+function current(): Shown {
+  if (!shown) throw new Error('startI18n() has not finished: no language is shown yet');
+  return shown;
+}
+
+function show(language: Language, messages: Messages): void {
+  shown = { language, t: translator(flatten(messages, '', new Map())) };
+  document.documentElement.lang = language;
+  document.title = shown.t('app.name');
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Translation outside components (callbacks, toasts): always the language shown now. */
+export const i18n: { readonly t: Translate } = { t: (key, vars) => current().t(key, vars) };
+
+/**
+ * `t` for the language shown; the component renders again when the language changes (and `t` is
+ * then a new function, so effects and memos that use it run again).
+ */
+export function useTranslation(): Shown {
+  return useSyncExternalStore(subscribe, current);
+}
+
+/** Loads the remembered language's messages and shows it: render the app after it resolves. */
 export async function startI18n(): Promise<void> {
   const language = storedLanguage();
-  const messages = await loadMessages(language);
-  await i18n.use(initReactI18next).init({
-    resources: { [language]: { translation: messages } },
-    lng: language,
-    // Every language has every message (the Messages type): nothing to fall back to.
-    fallbackLng: false,
-    supportedLngs: [...LANGUAGES],
-    interpolation: { escapeValue: false }, // React escapes
-    returnNull: false,
-    initAsync: false,
-  });
+  show(language, await loadMessages(language));
 }
 
 /** Switches the interface language (fetching its messages the first time) and remembers it in this browser. */
@@ -80,10 +117,8 @@ export function setLanguage(language: Language): void {
   requested = language;
   // When the messages cannot be fetched the interface stays in the language it shows.
   loadMessages(language)
-    .then(async (messages) => {
-      if (requested !== language) return;
-      if (!i18n.hasResourceBundle(language, 'translation')) i18n.addResourceBundle(language, 'translation', messages);
-      await i18n.changeLanguage(language);
+    .then((messages) => {
+      if (requested === language && current().language !== language) show(language, messages);
     })
     .catch(() => undefined);
 }
@@ -96,8 +131,7 @@ export function messages(): Messages {
 }
 
 export function currentLanguage(): Language {
-  const lng = i18n.resolvedLanguage ?? i18n.language;
-  return isLanguage(lng) ? lng : 'fi';
+  return current().language;
 }
 
 type ErrorCode = keyof typeof fi.errors;

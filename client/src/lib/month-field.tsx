@@ -1,7 +1,6 @@
 import { useId } from 'react';
-import { useTranslation } from 'react-i18next';
 import { monthName, TIME_ZONE } from './format.ts';
-import { currentLanguage } from './i18n.ts';
+import { currentLanguage, useTranslation } from './i18n.ts';
 
 interface MonthFieldProps {
   /** The month list's id; the year list's is this with "-year". */

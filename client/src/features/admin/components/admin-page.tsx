@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { Link } from '../../../lib/link.tsx';
 import { AuditSection } from './audit-section.tsx';
 import { IntegrationKeysSection } from './integration-keys-section.tsx';

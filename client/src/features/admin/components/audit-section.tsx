@@ -1,9 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { AuditEntryDto } from '../../../../../server/contracts/audit.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime, helsinkiLocalToIso } from '../../../lib/format.ts';
-import { currentLanguage, messages } from '../../../lib/i18n.ts';
+import { currentLanguage, messages, useTranslation } from '../../../lib/i18n.ts';
 import type { fi } from '../../../lib/locales/fi.ts';
 import { isRole } from '../../../lib/roles.ts';
 import { useLoad } from '../../../lib/use-load.ts';

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Role } from '../../../../../server/contracts/common.ts';
 import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';
-import { i18n } from '../../../lib/i18n.ts';
+import { i18n, useTranslation } from '../../../lib/i18n.ts';
 import { ROLES, isRole } from '../../../lib/roles.ts';
 import { MIN_PASSWORD_LENGTH, newUserProblems, type UserProblem } from '../api/user-rules.ts';
 import { createUser } from '../api/users-api.ts';

@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { CreatedIntegrationKey, IntegrationKeyDto } from '../../../../../server/contracts/integration-keys.ts';
 import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage, i18n } from '../../../lib/i18n.ts';
+import { currentLanguage, i18n, useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { createKey, listKeys, revokeKey } from '../api/integration-keys-api.ts';
 import { listAllServices } from '../../referrals/api/referrals-api.ts';

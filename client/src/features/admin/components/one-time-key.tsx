@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { CreatedIntegrationKey } from '../../../../../server/contracts/integration-keys.ts';
 
 type CopyState = 'idle' | 'copied' | 'failed';

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { AreaDto, TaskCodeDto } from '../../../../../server/contracts/reference.ts';
 import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';
-import { i18n } from '../../../lib/i18n.ts';
+import { i18n, useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { createArea, createMunicipality, listAreas, listTaskCodes, putTaskCode, updateMunicipality } from '../api/reference-api.ts';
 import { useAction } from '../hooks/use-action.ts';

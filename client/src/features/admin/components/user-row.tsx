@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { AdminUserDto } from '../../../../../server/contracts/users.ts';
 import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage, i18n } from '../../../lib/i18n.ts';
+import { currentLanguage, i18n, useTranslation } from '../../../lib/i18n.ts';
 import { ROLES, isRole } from '../../../lib/roles.ts';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../api/user-rules.ts';
 import { updateUser } from '../api/users-api.ts';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listUsers } from '../api/users-api.ts';

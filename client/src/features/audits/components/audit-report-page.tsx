@@ -1,9 +1,8 @@
-import { useTranslation } from 'react-i18next';
 import { AUDIT_SECTIONS, COMPLIANCE_LEVELS, DEVIATION_GRADES } from '../../../../../server/contracts/audit-compliance.ts';
 import { RECONTACT_REASONS, type AuditReport, type AuditReportCounts } from '../../../../../server/contracts/audits.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { MonthRangeFields, useFilterForm } from '../../../lib/filter-form.tsx';
-import { currentLanguage, type Language } from '../../../lib/i18n.ts';
+import { currentLanguage, type Language, useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { auditCsvHref, fetchAuditReport, type AuditReportFilters } from '../api/audits-api.ts';
 import { formatShare } from '../../../lib/format.ts';

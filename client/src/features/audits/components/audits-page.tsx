@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { AuditSummary } from '../../../../../server/contracts/audits.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { useFilterForm } from '../../../lib/filter-form.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { Link } from '../../../lib/link.tsx';
 import { MonthField } from '../../../lib/month-field.tsx';

@@ -1,7 +1,6 @@
-import { useTranslation } from 'react-i18next';
 import { COMPLIANCE_BANDS } from '../../../../../server/contracts/audit-compliance.ts';
 import type { AuditReport } from '../../../../../server/contracts/audits.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { formatShare } from '../../../lib/format.ts';
 
 // The three levels that have a band, each with its own colour; its band is a dashed line of the same colour.

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { ComplianceLevel } from '../../../../../server/contracts/audit-compliance.ts';
 
 const TONE: Record<ComplianceLevel, string> = { high: 'badge-ok', partial: 'badge-warn', low: 'badge-warn', non_compliant: 'badge-off' };

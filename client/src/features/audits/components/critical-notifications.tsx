@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { Link } from '../../../lib/link.tsx';
 import { subscribeAuditCritical, subscribeConnected } from '../../../lib/socket.ts';
 import { useLoad } from '../../../lib/use-load.ts';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { AUDIT_SECTIONS, DEVIATION_GRADES, complianceLevel, type AuditSection, type DeviationGrade } from '../../../../../server/contracts/audit-compliance.ts';
 import { RECONTACT_REASONS, type AuditForm, type AuditSummary, type RecontactReason } from '../../../../../server/contracts/audits.ts';
 import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';

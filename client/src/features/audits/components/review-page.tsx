@@ -1,10 +1,9 @@
 import { useEffect } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import { RECONTACT_TRIGGERS, type AuditDetail, type AuditSubmissionDto } from '../../../../../server/contracts/audits.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { Link } from '../../../lib/link.tsx';
 import { useSearchParam } from '../../../lib/navigation.ts';

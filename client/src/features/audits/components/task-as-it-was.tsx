@@ -1,7 +1,6 @@
-import { useTranslation } from 'react-i18next';
 import type { AuditDetail } from '../../../../../server/contracts/audits.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 
 /** The reviewed task, read-only: assessment, calls, outcomes with amendments, every event with its time, re-contacts. */
 export function TaskAsItWas({ audit }: { audit: AuditDetail }) {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { usePageTitle } from '../../../lib/page-title.ts';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';

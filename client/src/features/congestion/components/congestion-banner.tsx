@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
 import { useCongestionMode } from '../hooks/use-congestion-mode.ts';
 import './congestion.css';
 

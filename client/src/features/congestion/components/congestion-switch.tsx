@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { QuestionDialog } from '../../../lib/modal.tsx';

@@ -1,7 +1,6 @@
-import { useTranslation } from 'react-i18next';
 import type { EarlierContact, TaskContacts } from '../../../../../server/contracts/contacts.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { getTaskContacts } from '../api/contacts-api.ts';
 import './earlier-contacts.css';

@@ -1,4 +1,5 @@
-import { FOLLOW_UP_STATES, type FollowUpDetail, type FollowUpResultValue, type FollowUpSummary, type FollowUpWhen } from '../../../../../server/contracts/follow-ups.ts';
+import { FOLLOW_UP_STATES } from '../../../../../server/contracts/follow-up-values.ts';
+import type { FollowUpDetail, FollowUpResultValue, FollowUpSummary, FollowUpWhen } from '../../../../../server/contracts/follow-ups.ts';
 import type { CallResult, TaskDetail } from '../../../../../server/contracts/tasks.ts';
 import { api } from '../../../lib/api.ts';
 

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { FOLLOW_UP_RESULTS, type FollowUpDetail, type FollowUpResultValue } from '../../../../../server/contracts/follow-ups.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
+import { FOLLOW_UP_RESULTS } from '../../../../../server/contracts/follow-up-values.ts';
+import type { FollowUpDetail, FollowUpResultValue } from '../../../../../server/contracts/follow-ups.ts';
 import { ADVICE_KINDS, CALL_RESULTS, UNIT_LEVELS, type TaskDetail } from '../../../../../server/contracts/tasks.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchFollowUp, fetchFollowUpTask, followUpHeartbeat, recordFollowUpCall, recordFollowUpResult, releaseFollowUp } from '../api/follow-ups-api.ts';

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { FOLLOW_UP_WHEN, type FollowUpSummary, type FollowUpWhen } from '../../../../../server/contracts/follow-ups.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
+import { FOLLOW_UP_WHEN } from '../../../../../server/contracts/follow-up-values.ts';
+import type { FollowUpSummary, FollowUpWhen } from '../../../../../server/contracts/follow-ups.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime, helsinkiLocalToIso } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listTaskFollowUps, scheduleFollowUp } from '../api/follow-ups-api.ts';

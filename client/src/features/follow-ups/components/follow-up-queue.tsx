@@ -1,8 +1,7 @@
-import { useTranslation } from 'react-i18next';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import type { FollowUpSummary } from '../../../../../server/contracts/follow-ups.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { useNow } from '../../../lib/use-now.ts';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { useNow } from '../../../lib/use-now.ts';
 import { listOpenFollowUps } from '../api/follow-ups-api.ts';

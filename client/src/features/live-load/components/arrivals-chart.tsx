@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { LiveStats } from '../../../../../server/contracts/stats.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { formatNumber } from '../utils/live-format.ts';
 import { ChartFrame } from './chart-frame.tsx';
 

@@ -1,7 +1,6 @@
-import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../lib/api.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
-import { messages } from '../../../lib/i18n.ts';
+import { messages, useTranslation } from '../../../lib/i18n.ts';
 import { isMessageKey } from '../utils/messages.ts';
 
 /** A refused request: the task errors of this board in its own words, anything else as everywhere else. */

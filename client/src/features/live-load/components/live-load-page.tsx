@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { OverdueFollowUps } from '../../follow-ups/components/overdue-follow-ups.tsx';
 import type { LiveStats } from '../../../../../server/contracts/stats.ts';
 import { useConnectionState } from '../../../lib/socket.ts';

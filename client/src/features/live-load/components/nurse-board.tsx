@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { LiveStats } from '../../../../../server/contracts/stats.ts';
 
 export type Nurse = LiveStats['nurses'][number];

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';

@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { TaskDetail } from '../../../../../server/contracts/tasks.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { codeName } from '../../../lib/task-code-name.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchTaskDetail } from '../api/live-api.ts';

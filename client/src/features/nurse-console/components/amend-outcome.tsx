@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { TaskDetail } from '../../../../../server/contracts/tasks.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { amendOutcome } from '../api/nurse-api.ts';

@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import type { DraftStatus } from '../hooks/use-task-draft.ts';
 import {
   CONSCIOUSNESS_LEVELS,

@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { CallResult, TaskDetail } from '../../../../../server/contracts/tasks.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { CALL_SECTION_ATTRIBUTE } from '../hooks/use-shortcuts.ts';
 import { formatClock } from '../utils/clock.ts';
 import { ActionError } from './action-error.tsx';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { Outcome } from '../../../../../server/contracts/tasks.ts';
 import { QuestionDialog } from '../../../lib/modal.tsx';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { useConnectionState } from '../../../lib/socket.ts';
 
 const GRACE_MS = 2_000;

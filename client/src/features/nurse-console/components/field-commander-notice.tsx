@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import type { TaskDetail } from '../../../../../server/contracts/tasks.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
 import { formatClock } from '../utils/clock.ts';
 import { UNIT_LEVELS } from '../utils/outcome-form.ts';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { QuestionDialog } from '../../../lib/modal.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listColleagues } from '../api/nurse-api.ts';

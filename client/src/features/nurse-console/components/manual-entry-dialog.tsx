@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { AreaDto } from '../../../../../server/contracts/reference.ts';
 import type { IntakeRequest, TaskSummary } from '../../../../../server/contracts/tasks.ts';
 import { helsinkiLocalToIso } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { enterManualTask, listTaskCodes } from '../api/nurse-api.ts';

@@ -1,20 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
-import { FollowUpCall } from '../../follow-ups/components/follow-up-call.tsx';
 import { FollowUpQueue } from '../../follow-ups/components/follow-up-queue.tsx';
 import { WaitingReferrals } from '../../referrals/components/waiting-referrals.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useTaskEventSync } from '../../../lib/task-event-sync.ts';
+import { lazyPart, Loading } from '../../../lib/lazy-part.tsx';
 import { useLoad } from '../../../lib/use-load.ts';
 import { QuestionDialog } from '../../../lib/modal.tsx';
 import { claimNextTask, claimTask, listAreas, listRedFlags, loadSettings, releaseTask } from '../api/nurse-api.ts';
 import { useQueue } from '../hooks/use-queue.ts';
 import { useShortcuts } from '../hooks/use-shortcuts.ts';
 import { holds, useTaskView } from '../hooks/use-task-view.ts';
-import { purgeOldDrafts } from '../utils/draft-store.ts';
+import { purgeOldDrafts } from '../utils/draft-lifetime.ts';
 import { configureWaitTargets } from '../utils/wait-time.ts';
 import { lostTo } from '../utils/task-text.ts';
 import { ActionError } from './action-error.tsx';
@@ -24,8 +24,14 @@ import { ManualEntryDialog } from './manual-entry-dialog.tsx';
 import { NoticeBar, type Notice } from './notice.tsx';
 import { QueuePanel, type QueueOrder } from './queue-panel.tsx';
 import { ShortcutList } from './shortcut-list.tsx';
-import { TaskView } from './task-view.tsx';
 import './nurse-console.css';
+
+// The open task (call, assessment, protocol, outcome, referral, contacts) is its own chunk, so the
+// queue shows sooner; it is fetched as soon as the queue has rendered, before a nurse opens a task.
+const loadTaskView = async () => (await import('./task-view.tsx')).TaskView;
+const TaskView = lazyPart(loadTaskView);
+const loadFollowUpCall = async () => (await import('../../follow-ups/components/follow-up-call.tsx')).FollowUpCall;
+const FollowUpCall = lazyPart(loadFollowUpCall);
 
 /** The nurse's whole shift: the live queue, the task in hand, and manual entry. */
 export function NurseConsolePage({ user }: { user: UserDto }) {
@@ -46,6 +52,13 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
   const take = useIdempotentAction();
 
   useEffect(() => purgeOldDrafts(), []);
+  const queueShown = queue.tasks !== undefined;
+  // The task and follow-up views are their own chunks, fetched once the queue shows, so opening one is not slower.
+  useEffect(() => {
+    if (!queueShown) return;
+    void loadTaskView();
+    void loadFollowUpCall();
+  }, [queueShown]);
   useEffect(() => {
     const controller = new AbortController();
     loadSettings(controller.signal).then(
@@ -213,31 +226,35 @@ export function NurseConsolePage({ user }: { user: UserDto }) {
         />
         <div className="nurse-workspace">
           {openFollowUpId ? (
-            <FollowUpCall
-              followUpId={openFollowUpId}
-              userId={user.id}
-              onClose={() => {
-                setOpenFollowUpId(null);
-                refreshSoon();
-              }}
-            />
+            <Suspense fallback={<Loading />}>
+              <FollowUpCall
+                followUpId={openFollowUpId}
+                userId={user.id}
+                onClose={() => {
+                  setOpenFollowUpId(null);
+                  refreshSoon();
+                }}
+              />
+            </Suspense>
           ) : openTaskId ? (
-            <TaskView
-              view={view}
-              user={user}
-              redFlags={redFlags.data ?? []}
-              taking={take.busy}
-              onTake={claim}
-              onClose={closeView}
-              onOpenTask={setOpenTaskId}
-              onFinished={(done) => {
-                refreshSoon();
-                // A closed task stays open, read-only, saying so where the nurse is looking (and offering an amendment).
-                if (done.kind === 'closed') return;
-                setOpenTaskId(null);
-                setNotice(done);
-              }}
-            />
+            <Suspense fallback={<Loading />}>
+              <TaskView
+                view={view}
+                user={user}
+                redFlags={redFlags.data ?? []}
+                taking={take.busy}
+                onTake={claim}
+                onClose={closeView}
+                onOpenTask={setOpenTaskId}
+                onFinished={(done) => {
+                  refreshSoon();
+                  // A closed task stays open, read-only, saying so where the nurse is looking (and offering an amendment).
+                  if (done.kind === 'closed') return;
+                  setOpenTaskId(null);
+                  setNotice(done);
+                }}
+              />
+            </Suspense>
           ) : (
             <IdlePanel nextUp={tasks?.find((task) => task.state !== 'in_assessment')} userId={user.id} busy={take.busy} onNext={next} />
           )}

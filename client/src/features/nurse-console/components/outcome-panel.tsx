@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { ServicePicker } from '../../referrals/components/service-picker.tsx';
 import type { FieldIssue } from '../utils/task-text.ts';
 import {

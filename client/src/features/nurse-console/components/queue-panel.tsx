@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { TaskSummary } from '../../../../../server/contracts/tasks.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { formatClock } from '../utils/clock.ts';
 import { nurseErrorText, taskName } from '../utils/task-text.ts';
 import { TaskBadges } from './task-badges.tsx';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 
 /** The keyboard shortcuts, always on screen. */
 export function ShortcutList() {

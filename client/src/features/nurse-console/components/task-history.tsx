@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { TaskDetail, TaskEventDto } from '../../../../../server/contracts/tasks.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { formatClock } from '../utils/clock.ts';
 import { isCallResult } from './call-panel.tsx';
 

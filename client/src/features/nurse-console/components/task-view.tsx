@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { RedFlagDto } from '../../../../../server/contracts/reference.ts';
 import type { CallResult, Outcome, TaskDetail } from '../../../../../server/contracts/tasks.ts';
@@ -8,7 +7,7 @@ import { FollowUpPanel } from '../../follow-ups/components/follow-up-panel.tsx';
 import { ReferralPanel } from '../../referrals/components/referral-panel.tsx';
 import { ApiError } from '../../../lib/api.ts';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLogoutGuard } from '../../../lib/logout-guard.ts';
 import { handOverTask, recordCallAttempt, recordOutcome, releaseTask } from '../api/nurse-api.ts';

@@ -10,12 +10,11 @@ import {
 } from './outcome-form.ts';
 import { readProtocolForm } from '../../protocols/utils/protocol-form.ts';
 import { emptyAssessmentForm, isConsciousness, VITAL_KEYS, type AssessmentForm } from './assessment-form.ts';
+import { DRAFT_MAX_AGE_MS as MAX_AGE_MS, DRAFT_PREFIX as PREFIX, record } from './draft-lifetime.ts';
 
 // The nurse's work on a task kept in this browser, so that a reload, a lost connection or a crash
 // loses nothing: the assessment until the server has it, the outcome panel until the task closes.
 
-const PREFIX = 'dtask.nurse.draft.';
-const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface StoredDraft {
   assessment: AssessmentForm;
@@ -25,9 +24,6 @@ export interface StoredDraft {
   savedAt: number;
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
-}
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
@@ -97,35 +93,5 @@ export function removeDraft(taskId: string): void {
     window.localStorage.removeItem(PREFIX + taskId);
   } catch {
     // Nothing to clean up where storage is disabled.
-  }
-}
-
-/** Forgets drafts older than a day (tasks long closed elsewhere); patient data does not linger in the browser. */
-export function purgeOldDrafts(): void {
-  try {
-    const now = Date.now();
-    for (let i = window.localStorage.length - 1; i >= 0; i--) {
-      const key = window.localStorage.key(i);
-      if (!key?.startsWith(PREFIX)) continue;
-      const savedAt = record(JSON.parse(window.localStorage.getItem(key) ?? '{}')).savedAt;
-      if (typeof savedAt !== 'number' || now - savedAt > MAX_AGE_MS) window.localStorage.removeItem(key);
-    }
-  } catch {
-    // Best effort.
-  }
-}
-
-/**
- * Forgets every draft in this browser: called when a session ends (logout, expiry, ended by the
- * server) so that the next person to log in on this browser cannot read the patient data in them.
- */
-export function clearDrafts(): void {
-  try {
-    for (let i = window.localStorage.length - 1; i >= 0; i--) {
-      const key = window.localStorage.key(i);
-      if (key?.startsWith(PREFIX)) window.localStorage.removeItem(key);
-    }
-  } catch {
-    // Nothing to clear where storage is disabled.
   }
 }

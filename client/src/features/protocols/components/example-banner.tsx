@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 
 /** Shown wherever shipped example content is in use: it is not clinical guidance until a medical director approves the county's own. */
 export function ExampleBanner() {

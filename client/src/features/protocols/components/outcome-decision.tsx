@@ -1,5 +1,4 @@
-import { useTranslation } from 'react-i18next';
-import { LANGUAGES, currentLanguage } from '../../../lib/i18n.ts';
+import { LANGUAGES, currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import type { TaskProtocol } from '../hooks/use-task-protocol.ts';
 import { OVERRIDE_REASONS } from '../../../../../server/protocols/evaluator.ts';
 import { isOverrideReason, type ChosenOutcome, type DecisionField } from '../utils/decision.ts';

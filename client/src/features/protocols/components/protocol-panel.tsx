@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { Question } from '../../../../../server/protocols/evaluator.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import type { TaskProtocol } from '../hooks/use-task-protocol.ts';
 import { withAnswer, type ProtocolForm } from '../utils/protocol-form.ts';
 import { dispositionLabel } from './disposition-label.tsx';

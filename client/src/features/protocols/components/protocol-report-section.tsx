@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { ProtocolReport } from '../../../../../server/contracts/protocol-report.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { MonthField } from '../../../lib/month-field.tsx';

@@ -1,9 +1,8 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { UserDto } from '../../../../../server/contracts/auth.ts';
 import type { DispositionDto, ProtocolDetail, ProtocolVersionDto } from '../../../../../server/contracts/protocols.ts';
 import { ErrorMessage, SuccessMessage } from '../../../lib/error-message.tsx';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { useAction } from '../../admin/hooks/use-action.ts';
 import { approveVersion, retireVersion, createProtocol, exportProtocols, getProtocol, importProtocols, listDispositions, listProtocols, relabelDisposition, saveDraft } from '../api/protocols-api.ts';

@@ -1,9 +1,8 @@
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { ReferralDto } from '../../../../../server/contracts/referrals.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime, helsinkiLocalToIso } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useIdempotentAction } from '../../../lib/idempotent-action.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listTaskReferrals, recordAcceptedByPhone } from '../api/referrals-api.ts';

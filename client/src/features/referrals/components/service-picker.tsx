@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import type { ServiceDto } from '../../../../../server/contracts/services.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listServicesFor } from '../api/referrals-api.ts';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { WEEKDAYS, type CreateServiceRequest, type OpeningHours, type ServiceDto } from '../../../../../server/contracts/services.ts';
 import { REDIRECT_TARGETS } from '../../../../../server/contracts/tasks.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';

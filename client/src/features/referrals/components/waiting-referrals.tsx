@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../../lib/format.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { listWaitingReferrals } from '../api/referrals-api.ts';
 import './referrals.css';

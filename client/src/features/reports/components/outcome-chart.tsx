@@ -1,6 +1,5 @@
-import { useTranslation } from 'react-i18next';
 import type { ReportMonth } from '../../../../../server/contracts/reports.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { countValue, formatMonth } from './report-values.ts';
 
 // Bottom to top; the two avoided outcomes sit next to each other so one bracket marks them.

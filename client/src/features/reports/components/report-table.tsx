@@ -1,8 +1,7 @@
 import { Fragment } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { MonthlyReport, ReportCounts } from '../../../../../server/contracts/reports.ts';
 import { DISPATCH_REASONS, REDIRECT_TARGETS, UNIT_LEVELS } from '../../../../../server/contracts/tasks.ts';
-import { currentLanguage } from '../../../lib/i18n.ts';
+import { currentLanguage, useTranslation } from '../../../lib/i18n.ts';
 import { formatShare } from '../../../lib/format.ts';
 import { formatCount, formatMinutes, formatMonth } from './report-values.ts';
 

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../../lib/i18n.ts';
 import { REPORT_GROUP_BY, type ReportGroupBy } from '../../../../../server/contracts/reports.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { ProtocolReportSection } from '../../protocols/components/protocol-report-section.tsx';
