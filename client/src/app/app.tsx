@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useRef, type ComponentType, type LazyExoticComponent } from 'react';
-import { useTranslation } from '../lib/i18n.ts';
+import { loadBackOffice, useTranslation } from '../lib/i18n.ts';
 import type { UserDto } from '../../../server/contracts/auth.ts';
 import { ErrorMessage } from '../lib/error-message.tsx';
 import { lazyPart, Loading } from '../lib/lazy-part.tsx';
@@ -16,15 +16,20 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): Lazy
   return lazyPart(load, PageLoadFailed);
 }
 
+/** A back-office page: its code and the back-office messages of the shown language arrive together. */
+function backOfficePage<P extends object>(load: () => Promise<ComponentType<P>>): LazyExoticComponent<ComponentType<P>> {
+  return lazyPage(async () => (await Promise.all([load(), loadBackOffice()]))[0]);
+}
+
 const LoginPage = lazyPage(async () => (await import('../features/auth/components/login-page.tsx')).LoginPage);
 const NurseConsolePage = lazyPage(async () => (await import('../features/nurse-console/components/nurse-console-page.tsx')).NurseConsolePage);
-const LiveLoadPage = lazyPage(async () => (await import('../features/live-load/components/live-load-page.tsx')).LiveLoadPage);
-const ReportsPage = lazyPage(async () => (await import('../features/reports/components/reports-page.tsx')).ReportsPage);
-const ProtocolsPage = lazyPage(async () => (await import('../features/protocols/components/protocols-page.tsx')).ProtocolsPage);
-const AuditsPage = lazyPage(async () => (await import('../features/audits/components/audits-page.tsx')).AuditsPage);
-const ReviewPage = lazyPage(async () => (await import('../features/audits/components/review-page.tsx')).ReviewPage);
-const AuditReportPage = lazyPage(async () => (await import('../features/audits/components/audit-report-page.tsx')).AuditReportPage);
-const AdminPage = lazyPage(async () => (await import('../features/admin/components/admin-page.tsx')).AdminPage);
+const LiveLoadPage = backOfficePage(async () => (await import('../features/live-load/components/live-load-page.tsx')).LiveLoadPage);
+const ReportsPage = backOfficePage(async () => (await import('../features/reports/components/reports-page.tsx')).ReportsPage);
+const ProtocolsPage = backOfficePage(async () => (await import('../features/protocols/components/protocols-page.tsx')).ProtocolsPage);
+const AuditsPage = backOfficePage(async () => (await import('../features/audits/components/audits-page.tsx')).AuditsPage);
+const ReviewPage = backOfficePage(async () => (await import('../features/audits/components/review-page.tsx')).ReviewPage);
+const AuditReportPage = backOfficePage(async () => (await import('../features/audits/components/audit-report-page.tsx')).AuditReportPage);
+const AdminPage = backOfficePage(async () => (await import('../features/admin/components/admin-page.tsx')).AdminPage);
 
 export function App() {
   const { t } = useTranslation();

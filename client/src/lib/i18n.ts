@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError } from './api.ts';
+import type { BackOfficeMessages, fiBackOffice } from './locales/fi-back-office.ts';
 import type { fi, Messages } from './locales/fi.ts';
 
 export const LANGUAGES = ['fi', 'sv', 'en'] as const;
@@ -9,7 +10,9 @@ export type Language = (typeof LANGUAGES)[number];
 type Paths<T, Prefix extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Paths<T[K], `${Prefix}${K}.`>;
 }[keyof T & string];
-export type MessageKey = Paths<typeof fi>;
+export type MessageKey = Paths<typeof fi & typeof fiBackOffice>;
+/** Every message of a language: the core set and the back-office pages' set. */
+export type AllMessages = Messages & BackOfficeMessages;
 /** The values a message's `{{name}}` placeholders take. */
 export type MessageVars = Readonly<Record<string, string | number>>;
 export type Translate = (key: MessageKey, vars?: MessageVars) => string;
@@ -31,19 +34,32 @@ function storedLanguage(): Language {
 }
 
 // Each language is its own chunk: a page loads the messages of the language it shows, not all three.
+// The back-office pages' messages are a second chunk per language, fetched when such a page opens.
 const LOADERS: Readonly<Record<Language, () => Promise<Messages>>> = {
   fi: async () => (await import('./locales/fi.ts')).fi,
   sv: async () => (await import('./locales/sv.ts')).sv,
   en: async () => (await import('./locales/en.ts')).en,
 };
+const BACK_OFFICE_LOADERS: Readonly<Record<Language, () => Promise<BackOfficeMessages>>> = {
+  fi: async () => (await import('./locales/fi-back-office.ts')).fiBackOffice,
+  sv: async () => (await import('./locales/sv-back-office.ts')).svBackOffice,
+  en: async () => (await import('./locales/en-back-office.ts')).enBackOffice,
+};
 const loaded: Partial<Record<Language, Messages>> = {};
+const loadedBackOffice: Partial<Record<Language, BackOfficeMessages>> = {};
+/** Whether a back-office page has been opened: its messages then follow every language switch. */
+let backOfficeWanted = false;
 /** The language last asked for: a slower fetch of an earlier choice does not win over it. */
 let requested: Language | null = null;
 
-async function loadMessages(language: Language): Promise<Messages> {
-  const messages = loaded[language] ?? (await LOADERS[language]());
-  loaded[language] = messages;
-  return messages;
+async function loadMessages(language: Language): Promise<AllMessages | Messages> {
+  const [core, backOffice] = await Promise.all([
+    loaded[language] ?? LOADERS[language](),
+    backOfficeWanted ? (loadedBackOffice[language] ?? BACK_OFFICE_LOADERS[language]()) : undefined,
+  ]);
+  loaded[language] = core;
+  if (backOffice) loadedBackOffice[language] = backOffice;
+  return backOffice ? { ...core, ...backOffice } : core;
 }
 
 type MessageTree = { readonly [key: string]: string | MessageTree };
@@ -78,7 +94,7 @@ function current(): Shown {
   return shown;
 }
 
-function show(language: Language, messages: Messages): void {
+function show(language: Language, messages: AllMessages | Messages): void {
   shown = { language, t: translator(flatten(messages, '', new Map())) };
   document.documentElement.lang = language;
   document.title = shown.t('app.name');
@@ -123,11 +139,30 @@ export function setLanguage(language: Language): void {
     .catch(() => undefined);
 }
 
-/** The messages of the language shown now: to tell whether a server-given key has a text. */
+/**
+ * Fetches the back-office pages' messages of the language shown (and of every later one) and shows
+ * them: a back-office page's loader awaits this before the page renders.
+ */
+export async function loadBackOffice(): Promise<void> {
+  backOfficeWanted = true;
+  const language = currentLanguage();
+  if (loadedBackOffice[language]) return;
+  const messages = await loadMessages(language);
+  if (currentLanguage() === language) show(language, messages);
+}
+
+/** The core messages of the language shown now: to tell whether a server-given key has a text. */
 export function messages(): Messages {
-  const messages = loaded[currentLanguage()];
-  if (!messages) throw new Error('The messages of the shown language are not loaded');
-  return messages;
+  const core = loaded[currentLanguage()];
+  if (!core) throw new Error('The messages of the shown language are not loaded');
+  return core;
+}
+
+/** The back-office messages of the language shown now; there once loadBackOffice() has resolved (a back-office page's loader awaits it). */
+export function backOfficeMessages(): BackOfficeMessages {
+  const backOffice = loadedBackOffice[currentLanguage()];
+  if (!backOffice) throw new Error('The back-office messages are not loaded: only a back-office page may read them');
+  return backOffice;
 }
 
 export function currentLanguage(): Language {

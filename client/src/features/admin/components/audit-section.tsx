@@ -2,8 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AuditEntryDto } from '../../../../../server/contracts/audit.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
 import { formatDateTime, helsinkiLocalToIso } from '../../../lib/format.ts';
-import { currentLanguage, messages, useTranslation } from '../../../lib/i18n.ts';
-import type { fi } from '../../../lib/locales/fi.ts';
+import { backOfficeMessages, currentLanguage, useTranslation } from '../../../lib/i18n.ts';
+import type { fiBackOffice } from '../../../lib/locales/fi-back-office.ts';
 import { isRole } from '../../../lib/roles.ts';
 import { useLoad } from '../../../lib/use-load.ts';
 import { fetchAuditPage, type AuditFilters } from '../api/audit-api.ts';
@@ -30,12 +30,12 @@ function toFilters(form: FilterForm): AuditFilters {
   return filters;
 }
 
-type ActionNames = typeof fi.admin.audit.actions;
+type ActionNames = typeof fiBackOffice.admin.audit.actions;
 type KnownAction = { [G in keyof ActionNames]: `${G}.${keyof ActionNames[G] & string}` }[keyof ActionNames];
 
 function isKnownAction(action: string): action is KnownAction {
   // Every language has the same keys (Messages): the one shown tells which actions have a name.
-  const actionNames: Readonly<Record<string, Readonly<Record<string, string>> | undefined>> = messages().admin.audit.actions;
+  const actionNames: Readonly<Record<string, Readonly<Record<string, string>> | undefined>> = backOfficeMessages().admin.audit.actions;
   const [group = '', name = '', ...rest] = action.split('.');
   const names = Object.hasOwn(actionNames, group) ? actionNames[group] : undefined;
   return rest.length === 0 && names !== undefined && Object.hasOwn(names, name);

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../lib/api.ts';
 import { ErrorMessage } from '../../../lib/error-message.tsx';
-import { messages, useTranslation } from '../../../lib/i18n.ts';
+import { backOfficeMessages, useTranslation } from '../../../lib/i18n.ts';
 import { isMessageKey } from '../utils/messages.ts';
 
 /** A refused request: the task errors of this board in its own words, anything else as everywhere else. */
@@ -9,7 +9,7 @@ export function LiveError({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;
   if (error instanceof ApiError) {
     const code = error.code;
-    if (isMessageKey(messages().live.errors, code)) {
+    if (isMessageKey(backOfficeMessages().live.errors, code)) {
       return (
         <div className="message message-error" role="alert">
           <p>{t(`live.errors.${code}`)}</p>
