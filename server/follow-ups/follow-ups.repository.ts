@@ -115,18 +115,6 @@ export function touchFollowUpHeartbeat(db: Executor, id: string) {
     .executeTakeFirstOrThrow();
 }
 
-/** A follow-up the user is calling, other than `exceptId`, if any. */
-export function findHeldFollowUp(db: Executor, userId: string, exceptId?: string) {
-  let query = db
-    .selectFrom('follow_up')
-    .innerJoin('task', 'task.id', 'follow_up.task_id')
-    .select(['follow_up.id', 'task.erc_task_id'])
-    .where('follow_up.claimed_by', '=', userId)
-    .where('follow_up.state', '=', 'in_call');
-  if (exceptId) query = query.where('follow_up.id', '!=', exceptId);
-  return query.orderBy('follow_up.claimed_at').limit(1).executeTakeFirst();
-}
-
 export function insertFollowUpCallAttempt(db: Executor, attempt: { followUpId: string; result: string; userId: string }) {
   return db.insertInto('follow_up_call_attempt').values({ follow_up_id: attempt.followUpId, result: attempt.result, attempted_by: attempt.userId }).execute();
 }
@@ -203,13 +191,47 @@ export async function returnFollowUpsOfGoneHolders(db: Executor, userIds: readon
  * conditional update is the whole guarantee, on one node or many.
  */
 export function flagOverdueFollowUps(db: Executor, overdueMinutes: number) {
-  return db
-    .updateTable('follow_up')
-    .set({ overdue_flagged_at: sql`now()`, updated_at: sql`now()` })
+  // Rows are locked in id order (as an amendment cancelling a task's follow-ups does), skipping any
+  // a command holds now: two follow-ups of one task never deadlock, and a skipped one is flagged next tick.
+  const overdue = db
+    .selectFrom('follow_up')
+    .select('id')
     .where('state', '=', 'scheduled')
     .where('overdue_flagged_at', 'is', null)
     .where(sql<boolean>`due_at + make_interval(mins => ${overdueMinutes}) <= now()`)
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked();
+  return db
+    .updateTable('follow_up')
+    .set({ overdue_flagged_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', 'in', overdue)
+    .where('state', '=', 'scheduled')
+    .where('overdue_flagged_at', 'is', null)
     .returning(['id', 'task_id', 'due_at'])
+    .execute();
+}
+
+/**
+ * Follow-up calls whose caller's client went silent for `staleSeconds`: flagged once (a heartbeat
+ * clears the flag), in id order and skipping rows a command holds, like the overdue rule.
+ */
+export function flagStaleFollowUpClaims(db: Executor, staleSeconds: number) {
+  const stale = db
+    .selectFrom('follow_up')
+    .select('id')
+    .where('state', '=', 'in_call')
+    .where('stale_flagged_at', 'is', null)
+    .where(sql<boolean>`heartbeat_at < now() - make_interval(secs => ${staleSeconds})`)
+    .orderBy('id')
+    .forUpdate()
+    .skipLocked();
+  return db
+    .updateTable('follow_up')
+    .set({ stale_flagged_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', 'in', stale)
+    .where('state', '=', 'in_call')
+    .returning(['id', 'task_id', 'claimed_by'])
     .execute();
 }
 

@@ -8,7 +8,7 @@ import { insertAudit } from '../audit/audit.repository.ts';
 import { activeAssignee, assertHandsFree, assertReasonForLiveClaim, holderError, isClaimStale } from '../claims/claimable.ts';
 import { actorName, runTaskTransaction, type ChangeRecorder } from '../events/task-change.ts';
 import type { Actor, RequestContext, UserActor } from '../http/actor.ts';
-import { AppError, notFound, validationError } from '../http/errors.ts';
+import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import { recordOutcome } from '../tasks/close-task.ts';
 import { findTaskHead, lockTask } from '../tasks/tasks.repository.ts';
@@ -18,10 +18,6 @@ import * as repo from './follow-ups.repository.ts';
 
 type Trx = Transaction<Database>;
 const CLAIM_CLEARED = { claimed_by: null, claimed_at: null, heartbeat_at: null, stale_flagged_at: null } as const;
-
-function staleVersion(current: number): AppError {
-  return new AppError(409, 'STALE_VERSION', 'The follow-up changed meanwhile: reload it and try again.', { currentVersion: current });
-}
 
 /**
  * The reopened clinical decision of a follow-up (`worse`, or `unreachable` when the policy sends a
@@ -71,14 +67,23 @@ export function createFollowUpsService(db: Db, config: LifecycleConfig, publishe
       if (followUp.state !== 'in_call') throw new AppError(409, 'FOLLOW_UP_NOT_CLAIMED', 'Take the follow-up before working on it.');
       if (followUp.claimed_by !== actor.id) throw await holderError(trx, followUp.claimed_by, 'FOLLOW_UP_ALREADY_CLAIMED', 'follow-up call');
     }
-    if (opts.version !== undefined && opts.version !== followUp.version) throw staleVersion(followUp.version);
+    if (opts.version !== undefined && opts.version !== followUp.version) throw staleVersion('follow-up', followUp.version);
     return followUp;
   }
 
-  /** Records a follow-up change as an event and audit row on its task's stream. */
-  async function record(trx: Trx, changes: ChangeRecorder, taskId: string, change: { type: string; action: string; data: Record<string, string | number | boolean | null>; audience?: 'shift_leader' }) {
+  /**
+   * Records a follow-up change as an event and audit row on its task's stream. Free text (a reason)
+   * goes in `auditOnly`: events reach every screen, the audit row only those who may read it.
+   */
+  async function record(
+    trx: Trx,
+    changes: ChangeRecorder,
+    taskId: string,
+    change: { type: string; action: string; data: Record<string, string | number | boolean | null>; auditOnly?: Record<string, string | null>; audience?: 'shift_leader' },
+  ) {
     const task = await findTaskHead(trx, taskId);
-    changes.record({ task, type: change.type, data: change.data, ...(change.audience ? { audience: change.audience } : {}), audit: { action: change.action, details: change.data } });
+    const audit = { action: change.action, details: { ...change.data, ...change.auditOnly } };
+    changes.record({ task, type: change.type, data: change.data, ...(change.audience ? { audience: change.audience } : {}), audit });
   }
 
   return {
@@ -167,7 +172,7 @@ export function createFollowUpsService(db: Db, config: LifecycleConfig, publishe
         if (followUp.state !== 'in_call') throw new AppError(409, 'FOLLOW_UP_NOT_CLAIMED', 'Nobody is calling this follow-up.');
         await repo.updateFollowUp(trx, id, { state: 'scheduled', ...CLAIM_CLEARED });
         const data = { followUpId: id, from: followUp.claimed_by };
-        await record(trx, changes, followUp.task_id, { type: 'follow_up.released', action: 'follow_up.release', data: { ...data, reason: reason ?? null } });
+        await record(trx, changes, followUp.task_id, { type: 'follow_up.released', action: 'follow_up.release', data, auditOnly: { reason: reason ?? null } });
       });
       return summary(id);
     },
@@ -196,7 +201,7 @@ export function createFollowUpsService(db: Db, config: LifecycleConfig, publishe
         assertReasonForLiveClaim(liveClaim, input.reason);
         await repo.updateFollowUp(trx, id, { state: 'in_call', claimed_by: assigneeId, claimed_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
         const data = { followUpId: id, from: followUp.claimed_by, to: assigneeId };
-        await record(trx, changes, followUp.task_id, { type: 'follow_up.reassigned', action: 'follow_up.reassign', data: { ...data, reason: input.reason ?? null } });
+        await record(trx, changes, followUp.task_id, { type: 'follow_up.reassigned', action: 'follow_up.reassign', data, auditOnly: { reason: input.reason ?? null } });
       });
       return summary(id);
     },
@@ -222,7 +227,8 @@ export function createFollowUpsService(db: Db, config: LifecycleConfig, publishe
         await repo.updateFollowUp(trx, id, {
           failed_call_attempts: decision.failedCallAttempts,
           first_failed_call_at: decision.firstFailedCallAt,
-          ...(decision.policyMet ? {} : { state: 'scheduled', due_at: decision.nextDueAt, ...CLAIM_CLEARED }),
+          // Due again later: overdue counts from the new time, and is flagged again if that call is missed too.
+          ...(decision.policyMet ? {} : { state: 'scheduled', due_at: decision.nextDueAt, overdue_flagged_at: null, ...CLAIM_CLEARED }),
         });
         const data = { followUpId: id, result, failedCallAttempts: decision.failedCallAttempts, unreachablePolicyMet: decision.policyMet, nextDueAt: decision.policyMet ? null : decision.nextDueAt.toISOString() };
         await record(trx, changes, followUp.task_id, { type: 'follow_up.call_attempted', action: 'follow_up.call_attempt', data });

@@ -12,7 +12,7 @@ import { rejectReferral } from '../referrals/referral-lifecycle.ts';
 import { listTimedOut, lockReferral } from '../referrals/referrals.repository.ts';
 import { safetyDeadlineSql } from './response-target.ts';
 import { findTaskHead, lockTask } from './tasks.repository.ts';
-import { flagOverdueFollowUps } from '../follow-ups/follow-ups.repository.ts';
+import { flagOverdueFollowUps, flagStaleFollowUpClaims } from '../follow-ups/follow-ups.repository.ts';
 import { takeScanTurn } from '../audits/audits.repository.ts';
 import { auditRoles, monthDueForSample, publishQueued, runSampling } from '../audits/audits.service.ts';
 
@@ -65,7 +65,13 @@ async function flagStaleClaims(trx: Trx, changes: ChangeRecorder, config: Lifecy
   for (const task of rows) {
     changes.record({ task, type: 'task.claim_stale', audience: 'shift_leader', data: { holder: task.claimed_by }, audit: { action: 'task.claim_stale' } });
   }
-  return rows.length;
+  // A follow-up call held by a silent client is the same risk: somebody holds the patient, nobody calls.
+  const followUps = await flagStaleFollowUpClaims(trx, config.claimStaleSeconds);
+  for (const followUp of followUps) {
+    const data = { followUpId: followUp.id, holder: followUp.claimed_by };
+    changes.record({ task: await findTaskHead(trx, followUp.task_id), type: 'follow_up.claim_stale', audience: 'shift_leader', data, audit: { action: 'follow_up.claim_stale', details: data } });
+  }
+  return rows.length + followUps.length;
 }
 
 /**

@@ -207,6 +207,11 @@ describe('claiming a follow-up call', () => {
     expect(moved.status).toBe(200);
     expect(moved.body.followUp.claimedBy.id).toBe(leader.id);
     await release(leader.agent, followUp.id);
+    // The reason is free text: in the audit row, never in the events every screen receives.
+    const events = await t.db.selectFrom('task_event').select(['type', 'data']).where('type', 'in', ['follow_up.reassigned', 'follow_up.released']).execute();
+    expect(JSON.stringify(events)).not.toContain('went home ill');
+    const audit = await t.db.selectFrom('audit_log').select('details').where('action', '=', 'follow_up.reassign').execute();
+    expect(JSON.stringify(audit)).toContain('She went home ill');
   });
 
   it('a logout returns the held follow-up to the queue', async () => {
@@ -375,5 +380,37 @@ describe('the monthly report', () => {
     expect(res.body.months[0].dispatchesByReason.deteriorated_at_follow_up).toBe(1);
     const csv = await manager.agent.get(`/api/reports/monthly?from=${month}&to=${month}&format=csv`);
     expect(csv.text).toContain('follow_ups_worse');
+  });
+});
+
+describe('a follow-up call nobody is on', () => {
+  it("a silent caller's claim is flagged stale to shift leaders once; a heartbeat clears the flag", async () => {
+    const nurse = await t.userWithRole('nurse');
+    const { task, followUp } = await advisedWithFollowUp();
+    await claimed(nurse.agent, followUp.id);
+    await tick();
+    expect((await followUpRow(followUp.id)).stale_flagged_at).toBeNull();
+    await t.db.updateTable('follow_up').set({ heartbeat_at: sql`now() - make_interval(secs => ${t.config.lifecycle.claimStaleSeconds + 5})` }).where('id', '=', followUp.id).execute();
+    const [a, b] = await Promise.all([tick(), tick()]);
+    expect(a.staleClaims + b.staleClaims).toBeGreaterThanOrEqual(1);
+    expect((await tick()).staleClaims).toBe(0);
+    const events = await t.db.selectFrom('task_event').select(['audience', 'data']).where('task_id', '=', task.id).where('type', '=', 'follow_up.claim_stale').execute();
+    expect(events).toEqual([{ audience: 'shift_leader', data: { followUpId: followUp.id, holder: nurse.id } }]);
+    expect((await nurse.agent.post(`/api/follow-ups/${followUp.id}/heartbeat`)).status).toBe(200);
+    expect((await followUpRow(followUp.id)).stale_flagged_at).toBeNull();
+    await release(nurse.agent, followUp.id);
+  });
+
+  it('an unanswered call makes it due again and clears its overdue flag, so a missed retry is flagged again', async () => {
+    const nurse = await t.userWithRole('nurse');
+    const { followUp } = await advisedWithFollowUp();
+    await dueAgo(followUp.id, OVERDUE_MINUTES + 1);
+    await tick();
+    expect((await followUpRow(followUp.id)).overdue_flagged_at).not.toBeNull();
+    expect((await nurse.agent.post(`/api/follow-ups/${followUp.id}/claim`)).status).toBe(200);
+    expect((await nurse.agent.post(`/api/follow-ups/${followUp.id}/call-attempts`).send({ result: 'no_answer' })).status).toBe(201);
+    const row = await followUpRow(followUp.id);
+    expect(row).toMatchObject({ state: 'scheduled', overdue_flagged_at: null });
+    expect(row.due_at.getTime()).toBeGreaterThan(Date.now());
   });
 });
