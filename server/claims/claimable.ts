@@ -22,6 +22,8 @@ export async function findHeldItem(trx: Trx, userId: string, except: { taskId?: 
   return toHeldItem(await findHeldRow(trx, userId, except));
 }
 
+const sessionEnded = () => new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
+
 /** 409 ALREADY_HOLDING_TASK naming what `who` holds (details.heldTask or details.heldFollowUp). */
 export function alreadyHolding(held: HeldItem, who?: string): AppError {
   const what = held.kind === 'task' ? `task ${held.ercTaskId}` : `the follow-up call of task ${held.ercTaskId}`;
@@ -43,7 +45,7 @@ export async function assertHandsFree(trx: Trx, actor: UserActor, except: { task
   // A logout or idle end holds this lock while it returns the user's items; a claim that waited
   // for it finds the session gone and takes nothing.
   const { sessionLive, held } = await claimantCheck(trx, actor.id, actor.sessionId, except);
-  if (!sessionLive) throw new AppError(401, 'UNAUTHENTICATED', 'Your session has ended or you are not logged in. Log in again.');
+  if (!sessionLive) throw sessionEnded();
   const item = toHeldItem(held);
   if (item) throw alreadyHolding(item);
 }
@@ -71,15 +73,21 @@ export async function lockLoggedInColleague(trx: Trx, colleague: { id: string; d
 
 /**
  * The one a shift leader reassigns to: an active nurse or shift leader (else 422 on
- * `body.assigneeId`) who, unless it is the shift leader herself, is logged in. Call it before
- * locking the item.
+ * `body.assigneeId`) who is logged in: a colleague's session, or (herself) the shift leader's own,
+ * checked under that user's claimant lock. Call it before locking the item.
  */
 export async function activeAssignee(trx: Trx, assigneeId: string, actor: UserActor, idleMinutes: number) {
   const assignee = await findActiveUser(trx, assigneeId);
   if (!assignee || (assignee.role !== 'nurse' && assignee.role !== 'shift_leader')) {
     throw validationError([{ path: 'body.assigneeId', message: 'Not an active nurse or shift leader' }]);
   }
-  if (assignee.id !== actor.id) await lockLoggedInColleague(trx, assignee, idleMinutes);
+  if (assignee.id !== actor.id) {
+    await lockLoggedInColleague(trx, assignee, idleMinutes);
+    return assignee;
+  }
+  // Herself: under her claimant lock, as a claim, so a logout in her other tab returns it after this.
+  await lockClaimant(trx, actor.id);
+  if (!(await claimantCheck(trx, actor.id, actor.sessionId, {})).sessionLive) throw sessionEnded();
   return assignee;
 }
 
