@@ -11,6 +11,7 @@ import * as m20261201T020000 from './20261201T020000_clinical_audit.ts';
 import * as m20261201T110000 from './20261201T110000_referrals.ts';
 import * as m20261201T120000 from './20261201T120000_follow_ups.ts';
 import * as m20261201T130000 from './20261201T130000_congestion_mode.ts';
+import * as m20261201T160000 from './20261201T160000_task_stat_deltas.ts';
 
 /**
  * Every migration, by its file name. Imported statically so that the same list runs under tsx,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261201T110000_referrals': m20261201T110000,
   '20261201T120000_follow_ups': m20261201T120000,
   '20261201T130000_congestion_mode': m20261201T130000,
+  '20261201T160000_task_stat_deltas': m20261201T160000,
 };

@@ -391,6 +391,15 @@ export interface TaskAcceptStat {
   tasks: number;
 }
 
+export interface TaskAcceptStatDelta {
+  dimension: string;
+  key: string;
+  minutes: number;
+  month: Timestamp;
+  target: string;
+  tasks: number;
+}
+
 export interface TaskCallAttempt {
   attempted_at: Generated<Timestamp>;
   attempted_by: string;
@@ -435,6 +444,19 @@ export interface TaskMonthStat {
   unit_level: string;
 }
 
+export interface TaskMonthStatDelta {
+  dimension: string;
+  dispatch_reason: string;
+  key: string;
+  month: Timestamp;
+  outcome: string;
+  recontact: number;
+  redirect_target: string;
+  referral: Generated<string>;
+  tasks: number;
+  unit_level: string;
+}
+
 export interface TaskOutcome {
   advice_id: string | null;
   advice_language: string | null;
@@ -455,6 +477,14 @@ export interface TaskOutcome {
 }
 
 export interface TaskWaitStat {
+  dimension: string;
+  key: string;
+  minutes: number;
+  month: Timestamp;
+  tasks: number;
+}
+
+export interface TaskWaitStatDelta {
   dimension: string;
   key: string;
   minutes: number;
@@ -502,11 +532,14 @@ export interface DB {
   socket_io_attachments: SocketIoAttachments;
   task: Task;
   task_accept_stat: TaskAcceptStat;
+  task_accept_stat_delta: TaskAcceptStatDelta;
   task_call_attempt: TaskCallAttempt;
   task_code: TaskCode;
   task_event: TaskEvent;
   task_month_stat: TaskMonthStat;
+  task_month_stat_delta: TaskMonthStatDelta;
   task_outcome: TaskOutcome;
   task_wait_stat: TaskWaitStat;
+  task_wait_stat_delta: TaskWaitStatDelta;
   user_session: UserSession;
 }

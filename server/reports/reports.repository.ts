@@ -22,12 +22,22 @@ export interface CountRow {
   tasks: number;
 }
 
-/** Task counts per month, key and outcome detail, from the aggregate rows of one dimension. */
+/**
+ * Task counts per month, key and outcome detail, from the aggregate rows of one dimension plus the
+ * delta rows the scheduler has not folded yet, in one statement: exact at every moment.
+ */
 export async function monthlyCounts(db: Executor, dimension: StatDimension, range: MonthRange): Promise<CountRow[]> {
   const { rows } = await sql<CountRow>`
-    select to_char(month, 'YYYY-MM') as month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, tasks
-    from task_month_stat
-    where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date and tasks <> 0`.execute(db);
+    select to_char(month, 'YYYY-MM') as month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, sum(tasks)::int as tasks
+    from (
+      select month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, tasks from task_month_stat
+      where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date
+      union all
+      select month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, tasks from task_month_stat_delta
+      where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date
+    ) s
+    group by month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact
+    having sum(tasks) <> 0`.execute(db);
   return rows;
 }
 
@@ -73,24 +83,33 @@ export interface MedianRow {
 }
 
 /**
- * Medians per month and key (and target type) read off a minutes histogram of one dimension: the
- * value at 0-based position p is the smallest minute whose running total exceeds p; with an even
- * count the mean of positions (n-1)/2 and n/2.
+ * Medians per month and key (and target type) read off a minutes histogram of one dimension
+ * (aggregate plus unfolded deltas, in one statement): the value at 0-based position p is the
+ * smallest minute whose running total exceeds p; with an even count the mean of positions (n-1)/2
+ * and n/2.
  */
 async function histogramMedians(db: Executor, table: 'task_wait_stat' | 'task_accept_stat', dimension: StatDimension, range: MonthRange): Promise<MedianRow[]> {
   const target = table === 'task_accept_stat' ? sql`target` : sql`''`;
-  const { rows } = await sql<MedianRow>`
-    with h as (
-      select month, key, ${target} as target, minutes,
-        sum(tasks) over (partition by month, key, ${target} order by minutes) as running,
-        sum(tasks) over (partition by month, key, ${target}) as total
-      from ${sql.table(table)}
-      where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date and tasks <> 0
+  const rows = (source: string) => sql`
+    select month, key, ${target} as target, minutes, tasks from ${sql.table(source)}
+    where dimension = ${dimension} and month >= ${range.from}::date and month < ${range.to}::date`;
+  const { rows: medians } = await sql<MedianRow>`
+    with c as (
+      select month, key, target, minutes, sum(tasks)::integer as tasks
+      from (${rows(table)} union all ${rows(`${table}_delta`)}) s
+      group by month, key, target, minutes
+      having sum(tasks) <> 0
+    ),
+    h as (
+      select month, key, target, minutes,
+        sum(tasks) over (partition by month, key, target order by minutes) as running,
+        sum(tasks) over (partition by month, key, target) as total
+      from c
     )
     select to_char(month, 'YYYY-MM') as month, key, target,
       ((min(minutes) filter (where running > (total - 1) / 2) + min(minutes) filter (where running > total / 2)) / 2.0)::float8 as median
     from h group by month, key, target`.execute(db);
-  return rows;
+  return medians;
 }
 
 /** Median whole minutes from intake to the first call. */
@@ -105,7 +124,19 @@ export async function groupNames(db: Executor, dimension: ReportGroupBy): Promis
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** Recomputes re-contact links and both aggregates from the tasks (see the reports migration). */
+/**
+ * Recomputes re-contact links and the aggregates from the tasks (see the reports migration); the
+ * delta tables are left empty.
+ */
 export async function rebuildReportAggregates(db: Executor): Promise<void> {
   await sql`select task_stats_rebuild()`.execute(db);
+}
+
+/**
+ * Moves the committed delta rows into the aggregate tables (see the task_stat_deltas migration);
+ * returns how many delta rows it folded. Readers are exact before and after.
+ */
+export async function foldReportDeltas(db: Executor): Promise<number> {
+  const { rows } = await sql<{ folded: number }>`select task_stats_fold() as folded`.execute(db);
+  return rows[0]?.folded ?? 0;
 }

@@ -15,6 +15,7 @@ import { findTaskHead, lockTask } from './tasks.repository.ts';
 import { flagOverdueFollowUps, flagStaleFollowUpClaims } from '../follow-ups/follow-ups.repository.ts';
 import { takeScanTurn } from '../audits/audits.repository.ts';
 import { auditRoles, monthDueForSample, publishQueued, runSampling } from '../audits/audits.service.ts';
+import { foldReportDeltas } from '../reports/reports.repository.ts';
 
 type Trx = Transaction<Database>;
 
@@ -155,6 +156,8 @@ export interface TickResult {
   followUpsOverdue: number;
   idleSessionsEnded: number;
   auditReviewsQueued: number;
+  /** Report aggregate delta rows folded (not logged as an action: it is bookkeeping every tick). */
+  reportDeltasFolded: number;
 }
 
 type Rule = (trx: Trx, changes: ChangeRecorder) => Promise<number>;
@@ -178,7 +181,7 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
     ['referralsUnanswered', (trx, changes) => returnUnansweredReferrals(trx, changes, config)],
     ['followUpsOverdue', (trx, changes) => flagOverdueFollowUpCalls(trx, changes, config)],
   ];
-  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, followUpsOverdue: 0, idleSessionsEnded: 0, auditReviewsQueued: 0 };
+  const result: TickResult = { ran: false, escalated: 0, callbacksDue: 0, staleClaims: 0, waitBreaches: 0, unacknowledgedDispatches: 0, referralsUnanswered: 0, followUpsOverdue: 0, idleSessionsEnded: 0, auditReviewsQueued: 0, reportDeltasFolded: 0 };
   for (const [index, [name, rule]] of rules.entries()) {
     const start = performance.now();
     let held = false;
@@ -207,6 +210,10 @@ export async function runSchedulerTick(db: Db, publisher: Publisher, fullConfig:
   const audit = await scanForAudits(db, publisher, fullConfig, rules.length + 1);
   result.auditReviewsQueued = audit.queued;
   observe('auditReviewsQueued', (performance.now() - auditStart) / 1000, audit.ran);
+  const foldStart = performance.now();
+  const folded = await db.transaction().execute(async (trx) => ((await tryLock(trx, rules.length + 2)) ? foldReportDeltas(trx) : undefined));
+  result.reportDeltasFolded = folded ?? 0;
+  observe('reportDeltasFolded', (performance.now() - foldStart) / 1000, folded !== undefined);
   return result;
 }
 
@@ -235,9 +242,11 @@ export function startScheduler(db: Db, publisher: Publisher, config: Config, log
   const tick = async () => {
     try {
       const result = await runSchedulerTick(db, publisher, config, observe);
-      // Every count in the result, so a new rule is logged without touching this line.
-      const acted = Object.values(result).reduce<number>((sum, v) => (typeof v === 'number' ? sum + v : sum), 0);
-      if (acted > 0) logger.info({ scheduler: result }, 'scheduler acted');
+      // Every count in the result, so a new rule is logged without touching this line; folding the
+      // report deltas is bookkeeping, not an action.
+      const { reportDeltasFolded: _bookkeeping, ...actions } = result;
+      const acted = Object.values(actions).reduce<number>((sum, v) => (typeof v === 'number' ? sum + v : sum), 0);
+      if (acted > 0) logger.info({ scheduler: actions }, 'scheduler acted');
     } catch (err) {
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'scheduler tick failed');
     } finally {

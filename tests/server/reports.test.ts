@@ -1,9 +1,11 @@
+import { setTimeout } from 'node:timers/promises';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTask, ercClient, type ErcClient } from '../factories/tasks.ts';
+import { onPostgres } from '../helpers/test-db.ts';
 import { startTestServer, type Agent, type TestServer } from '../helpers/test-server.ts';
-import { rebuildReportAggregates } from '../../server/reports/reports.repository.ts';
+import { foldReportDeltas, rebuildReportAggregates } from '../../server/reports/reports.repository.ts';
 import { fillMissingPhoneHashes, createPhoneHasher } from '../../server/reports/phone-hash.ts';
 import { expectedMonths, helsinkiMonth, type GroupBy, type ModelOutcome, type ModelTask } from './reports-model.ts';
 
@@ -123,6 +125,55 @@ async function report(query: string, agent: Agent = manager) {
   const res = await agent.get(`/api/reports/monthly?${query}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res;
+}
+
+/** Every aggregate figure as kept: aggregate rows plus the deltas not folded yet, summed per key. */
+async function statSnapshot(): Promise<string[]> {
+  const { rows } = await sql<{ row: string }>`
+    select concat_ws('|', dimension, month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, sum(tasks)) as row
+    from (select * from task_month_stat union all select * from task_month_stat_delta) s
+    group by dimension, month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact having sum(tasks) <> 0
+    union all
+    select concat_ws('|', dimension, month, key, minutes, sum(tasks))
+    from (select * from task_wait_stat union all select * from task_wait_stat_delta) s
+    group by dimension, month, key, minutes having sum(tasks) <> 0
+    union all
+    select concat_ws('|', 'accept', dimension, month, key, target, minutes, sum(tasks))
+    from (select * from task_accept_stat union all select * from task_accept_stat_delta) s
+    group by dimension, month, key, target, minutes having sum(tasks) <> 0
+    order by 1`.execute(t.db);
+  return rows.map((r) => r.row);
+}
+
+async function pendingDeltas(): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select ((select count(*) from task_month_stat_delta)
+    + (select count(*) from task_wait_stat_delta) + (select count(*) from task_accept_stat_delta))::int as n`.execute(t.db);
+  return rows[0]!.n;
+}
+
+/**
+ * In ONE statement (one snapshot), how many (month, task code) counts and monthly first-call counts
+ * the aggregates plus deltas get wrong against the tasks themselves: 0 whenever the figures are exact.
+ */
+async function wrongFigures(): Promise<number> {
+  const { rows } = await sql<{ wrong: number }>`
+    with kept as (
+      select month, key, sum(tasks)::int as tasks
+      from (select month, key, tasks from task_month_stat where dimension = 'task_code'
+        union all select month, key, tasks from task_month_stat_delta where dimension = 'task_code') s
+      group by month, key having sum(tasks) <> 0
+    ),
+    kept_waits as (
+      select month, sum(tasks)::int as tasks
+      from (select month, tasks from task_wait_stat where dimension = 'all'
+        union all select month, tasks from task_wait_stat_delta where dimension = 'all') s
+      group by month having sum(tasks) <> 0
+    ),
+    actual as (select task_helsinki_month(received_at) as month, task_code as key, count(*)::int as tasks from task group by 1, 2),
+    actual_waits as (select task_helsinki_month(received_at) as month, count(*)::int as tasks from task where first_call_at is not null group by 1)
+    select ((select count(*) from kept full join actual using (month, key) where kept.tasks is distinct from actual.tasks)
+      + (select count(*) from kept_waits full join actual_waits using (month) where kept_waits.tasks is distinct from actual_waits.tasks))::int as wrong`.execute(t.db);
+  return rows[0]!.wrong;
 }
 
 // Re-contact pairs: [first task (avoided or not), hours to the repeat].
@@ -365,15 +416,11 @@ describe('monthly report', () => {
   });
 
   it('the aggregates the triggers kept equal a rebuild from the tasks', async () => {
-    const snapshot = async () =>
-      (await sql<{ row: string }>`select concat_ws('|', dimension, month, key, outcome, redirect_target, unit_level, dispatch_reason, referral, recontact, tasks) as row
-        from task_month_stat where tasks <> 0
-        union all select concat_ws('|', dimension, month, key, minutes, tasks) from task_wait_stat where tasks <> 0
-        union all select concat_ws('|', 'accept', dimension, month, key, target, minutes, tasks) from task_accept_stat where tasks <> 0
-        order by 1`.execute(t.db)).rows.map((r) => r.row);
-    const kept = await snapshot();
+    expect(await pendingDeltas()).toBeGreaterThan(0);
+    const kept = await statSnapshot();
     await rebuildReportAggregates(t.db);
-    expect(await snapshot()).toEqual(kept);
+    expect(await pendingDeltas()).toBe(0);
+    expect(await statSnapshot()).toEqual(kept);
   });
 
   it('start-up fills missing callback hashes, and the re-contact links follow', async () => {
@@ -396,6 +443,76 @@ describe('monthly report', () => {
     for (const secret of secrets) expect(all.includes(secret), secret).toBe(false);
     expect(all).not.toMatch(/\+358\d{6,}/);
     expect(all).not.toMatch(/\b0\d{8,}\b/);
+  });
+});
+
+describe('aggregate deltas and the fold', () => {
+  it('figures are exact with deltas pending and after a fold, which empties the delta tables', async () => {
+    // Tests run no scheduler: every change since the last rebuild is still a delta row.
+    await sql`update task set task_code = '781' where id = (select id from task where task_code = '774' order by received_at limit 1)`.execute(t.db);
+    expect(await pendingDeltas()).toBeGreaterThan(0);
+    expect(await wrongFigures()).toBe(0);
+    const before = { snapshot: await statSnapshot(), months: (await report(`from=${FROM}&to=${TO}&groupBy=task_code`)).body.months };
+    expect(await foldReportDeltas(t.db)).toBeGreaterThan(0);
+    expect(await pendingDeltas()).toBe(0);
+    expect(await foldReportDeltas(t.db)).toBe(0);
+    expect(await wrongFigures()).toBe(0);
+    expect(await statSnapshot()).toEqual(before.snapshot);
+    expect((await report(`from=${FROM}&to=${TO}&groupBy=task_code`)).body.months).toEqual(before.months);
+    await rebuildReportAggregates(t.db);
+    expect(await statSnapshot()).toEqual(before.snapshot);
+  });
+
+  it('folds running while intakes, first calls and amendments commit: exact at every moment', async () => {
+    const codes = ['774', '745', '781'];
+    let writing = true;
+    const checks: number[] = [];
+    let folded = 0;
+    // Each loop yields to the event loop between rounds, so the server's requests get their turn.
+    const folds = (async () => {
+      while (writing) {
+        folded += await foldReportDeltas(t.db);
+        await setTimeout(1);
+      }
+    })();
+    const readers = (async () => {
+      while (writing) {
+        checks.push(await wrongFigures());
+        await setTimeout(1);
+      }
+    })();
+    const writes = Array.from({ length: 30 }, async (_, i) => {
+      const task = await createTask(erc, { callbackPhone: `+3584077${String(i).padStart(5, '0')}`, taskCode: codes[i % 3]! });
+      await sql`update task set first_call_at = now() where id = ${task.id}`.execute(t.db);
+      await sql`update task set task_code = ${codes[(i + 1) % 3]!} where id = ${task.id}`.execute(t.db);
+    });
+    await Promise.all(writes);
+    writing = false;
+    await Promise.all([folds, readers]);
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks.every((wrong) => wrong === 0), JSON.stringify(checks)).toBe(true);
+    expect(folded).toBeGreaterThan(0);
+    expect(await wrongFigures()).toBe(0);
+    const kept = await statSnapshot();
+    await rebuildReportAggregates(t.db);
+    expect(await statSnapshot()).toEqual(kept);
+  });
+
+  it.runIf(onPostgres())('a fold leaves the deltas of an open transaction for the next fold, without waiting for it', async () => {
+    await rebuildReportAggregates(t.db);
+    const kept = await statSnapshot();
+    const task = (await t.db.selectFrom('task').select(['id', 'task_code']).where('task_code', '=', '745').limit(1).executeTakeFirstOrThrow()).id;
+    await t.db.transaction().execute(async (trx) => {
+      await sql`update task set task_code = '785' where id = ${task}`.execute(trx);
+      // Another connection folds meanwhile: nothing committed to fold, and it does not wait.
+      expect(await foldReportDeltas(t.db)).toBe(0);
+      expect(await statSnapshot()).toEqual(kept);
+    });
+    expect(await pendingDeltas()).toBeGreaterThan(0);
+    expect(await wrongFigures()).toBe(0);
+    expect(await foldReportDeltas(t.db)).toBeGreaterThan(0);
+    expect(await pendingDeltas()).toBe(0);
+    expect(await wrongFigures()).toBe(0);
   });
 });
 

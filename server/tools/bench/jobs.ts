@@ -45,12 +45,23 @@ export type WorkerMessage =
   /** Every socket of this worker has heard of the task, at these wall-clock instants (ms). */
   | { kind: 'heard'; taskId: string; times: number[] };
 
-/** An intake as the ERC sends it (the console's contract; the floor parses the same). */
+/**
+ * An intake as the ERC sends it (the console's contract; the floor parses the same). Patients
+ * differ: the callback number follows from the ERC id, so almost every intake has its own number;
+ * one in 20 calls back from a pool of 10 numbers, so the re-contact links still have work to do.
+ */
 export function intakeBody(ercTaskId: string) {
   return {
     ercTaskId, urgency: 'D', taskCode: '745', receivedAt: new Date().toISOString(), municipality: 'Oulu', address: 'Testikatu 1',
-    callbackPhone: '+358401234567', patientAge: 80, patientSex: 'female', summary: 'Benchmark task',
+    callbackPhone: benchPhone(ercTaskId), patientAge: 80, patientSex: 'female', summary: 'Benchmark task',
   };
+}
+
+function benchPhone(ercTaskId: string): string {
+  let hash = 0x811c9dc5; // FNV-1a, 32 bits
+  for (let i = 0; i < ercTaskId.length; i++) hash = Math.imul(hash ^ ercTaskId.charCodeAt(i), 0x01000193) >>> 0;
+  const repeat = hash % 20 === 0;
+  return `+35840${repeat ? `900000${hash % 10}` : String(hash % 10_000_000).padStart(7, '0')}`;
 }
 
 /** One forked load process. */
