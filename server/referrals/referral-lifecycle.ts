@@ -56,7 +56,7 @@ export async function acceptReferral(
   actor: Actor,
   referral: repo.ReferralRow,
   answer: { acceptedBy: string; acceptedAt: Date; via: 'phone' | 'api' },
-): Promise<void> {
+): Promise<'accepted'> {
   const moved = await repo.moveReferral(trx, referral.id, ['requested'], { state: 'accepted', accepted_at: answer.acceptedAt, accepted_by: answer.acceptedBy, answered_via: answer.via });
   if (!moved) throw referralNotPending(referral.state);
   await repo.insertStateChange(trx, { referralId: referral.id, state: 'accepted', byName: actorName(actor), via: answer.via, acceptedBy: answer.acceptedBy, acceptedAt: answer.acceptedAt });
@@ -64,6 +64,7 @@ export async function acceptReferral(
   const task = await updateTask(trx, referral.task_id, { referral_state: 'accepted', referral_accept_minutes: minutes });
   const data = { referralId: referral.id, via: answer.via };
   changes.record({ task, type: 'referral.accepted', data, audit: { action: 'referral.accept', details: data } });
+  return 'accepted';
 }
 
 /**
@@ -95,25 +96,27 @@ export async function rejectReferral(
   actor: Actor,
   referral: repo.ReferralRow,
   answer: { reason: string; via: 'api' | 'scheduler'; decisionReason: DecisionReason },
-): Promise<void> {
+): Promise<'rejected'> {
   const moved = await repo.moveReferral(trx, referral.id, ['requested'], { state: 'rejected', answered_via: answer.via, reject_reason: answer.reason });
   if (!moved) throw referralNotPending(referral.state);
   await repo.insertStateChange(trx, { referralId: referral.id, state: 'rejected', byName: actorName(actor), via: answer.via, reason: answer.reason });
   const data = { referralId: referral.id, via: answer.via };
   await returnForDecision(trx, changes, referral, { state: 'rejected', decisionReason: answer.decisionReason, event: 'referral.rejected', action: 'referral.reject', data });
+  return 'rejected';
 }
 
 /**
  * accepted -> completed: the service has seen the patient. The redirect stays an avoided dispatch
  * (completed counts as accepted). 409 REFERRAL_NOT_ACCEPTED from any other state. The task row is locked.
  */
-export async function completeReferral(trx: Trx, changes: ChangeRecorder, actor: Actor, referral: repo.ReferralRow, via: 'api' | 'console'): Promise<void> {
+export async function completeReferral(trx: Trx, changes: ChangeRecorder, actor: Actor, referral: repo.ReferralRow, via: 'api' | 'console'): Promise<'completed'> {
   const moved = await repo.moveReferral(trx, referral.id, ['accepted'], { state: 'completed' });
   if (!moved) throw new AppError(409, 'REFERRAL_NOT_ACCEPTED', `The referral is ${referral.state}: only an accepted referral can be completed.`, { state: referral.state });
   await repo.insertStateChange(trx, { referralId: referral.id, state: 'completed', byName: actorName(actor), via });
   const task = await updateTask(trx, referral.task_id, { referral_state: 'completed' });
   const data = { referralId: referral.id, via };
   changes.record({ task, type: 'referral.completed', data, audit: { action: 'referral.complete', details: data } });
+  return 'completed';
 }
 
 /**
@@ -122,10 +125,11 @@ export async function completeReferral(trx: Trx, changes: ChangeRecorder, actor:
  * the queue for a new decision, as after a rejection. 409 REFERRAL_NOT_OPEN from any other state.
  * The task row is locked.
  */
-export async function cancelReferral(trx: Trx, changes: ChangeRecorder, actor: Actor, referral: repo.ReferralRow, answer: { reason: string; via: 'api' | 'console' }): Promise<void> {
+export async function cancelReferral(trx: Trx, changes: ChangeRecorder, actor: Actor, referral: repo.ReferralRow, answer: { reason: string; via: 'api' | 'console' }): Promise<'cancelled'> {
   const moved = await repo.moveReferral(trx, referral.id, ['requested', 'accepted'], { state: 'cancelled' });
   if (!moved) throw new AppError(409, 'REFERRAL_NOT_OPEN', `The referral is ${referral.state}: only a requested or accepted referral can be cancelled.`, { state: referral.state });
   await repo.insertStateChange(trx, { referralId: referral.id, state: 'cancelled', byName: actorName(actor), via: answer.via, reason: answer.reason });
   const data = { referralId: referral.id, via: answer.via };
   await returnForDecision(trx, changes, referral, { state: 'cancelled', decisionReason: 'referral_cancelled', event: 'referral.cancelled', action: 'referral.cancel', data });
+  return 'cancelled';
 }

@@ -25,15 +25,15 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
    * Runs a service's answer: the task row is locked before the referral (the order every referral
    * change takes), and a referral of another service is "not found" to this key.
    */
-  async function answerAsService(id: string, actor: IntegrationActor, ctx: RequestContext, answer: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<void>) {
+  async function answerAsService(id: string, actor: IntegrationActor, ctx: RequestContext, answer: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<ReferralState>) {
     const found = await repo.findReferral(db, id);
     if (!found || found.service_id === null || found.service_id !== actor.serviceId) throw notFound('Referral');
     return runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
       await lockTask(trx, found.task_id);
       const referral = await repo.lockReferral(trx, id);
       if (!referral) throw notFound('Referral');
-      await answer(referral, trx, changes);
-      return { id, state: ReferralState.parse((await repo.findReferral(trx, id))?.state) };
+      // Each answer either moves the referral to its own state or throws: no need to read it again.
+      return { id, state: await answer(referral, trx, changes) };
     });
   }
 
@@ -41,11 +41,11 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
    * Runs a console user's change of the current redirect's referral: the task row is locked, its
    * version checked, then its referral locked. 409 REFERRAL_NOT_OPEN when it has none.
    */
-  async function changeAsConsole(taskId: string, version: number, actor: UserActor, ctx: RequestContext, change: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<void>) {
+  async function changeAsConsole(taskId: string, version: number, actor: UserActor, ctx: RequestContext, change: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<ReferralState>) {
     await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
       const task = await lockTask(trx, taskId);
       if (!task) throw notFound('Task');
-      if (task.version !== version) throw new AppError(409, 'STALE_VERSION', 'The task changed meanwhile: reload it and try again.', { currentVersion: task.version });
+      if (task.version !== version) throw staleVersion('task', task.version);
       const referral = task.current_outcome_id ? await repo.lockReferralOfOutcome(trx, task.current_outcome_id) : undefined;
       if (!referral) throw new AppError(409, 'REFERRAL_NOT_OPEN', 'This task has no referral to change.', { state: null });
       await change(referral, trx, changes);

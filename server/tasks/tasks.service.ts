@@ -129,7 +129,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
 
     /** Puts a held task back in the queue (as a call-back when one is due). */
     async release(id: string, version: number, reason: string | undefined, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const updated = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
         if (task.state !== 'in_assessment') throw new AppError(409, 'TASK_NOT_CLAIMED', 'Nobody holds this task.');
         const updated = await repo.updateTask(trx, id, {
@@ -141,8 +141,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         });
         const data = { from: task.claimed_by };
         changes.record({ task: updated, type: 'task.released', data, audit: { action: 'task.release', details: { ...data, reason: reason ?? null } } });
+        return updated;
       });
-      return summary(id);
+      return toTaskSummary(updated, config);
     },
 
     /** The holder's client says it still has the task open; clears a stale flag. */
@@ -165,7 +166,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       actor: UserActor,
       ctx: RequestContext,
     ): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const updated = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const assigneeId = input.assigneeId ?? actor.id;
         await activeAssignee(trx, assigneeId, actor, sessionIdleMinutes);
         const task = await lockForWork(trx, id, actor, { version: input.version, requireHolder: false });
@@ -180,8 +181,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         });
         const data = { from: task.claimed_by, to: assigneeId, wasStale: task.state === 'in_assessment' && !liveClaim };
         changes.record({ task: updated, type: 'task.reassigned', data, audit: { action: 'task.reassign', details: { ...data, reason: input.reason ?? null } } });
+        return updated;
       });
-      return summary(id);
+      return toTaskSummary(updated, config);
     },
 
     /**
@@ -190,7 +192,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * colleague's row is locked before the task, the same order as a claim, so the two never deadlock.
      */
     async handover(id: string, input: { version: number; toUserId: string }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const updated = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const target = input.toUserId === actor.id ? undefined : await repo.findActiveUser(trx, input.toUserId);
         if (!target || (target.role !== 'nurse' && target.role !== 'shift_leader')) {
           throw validationError([{ path: 'body.toUserId', message: 'Not an active nurse or shift leader other than you' }]);
@@ -202,8 +204,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         const updated = await repo.updateTask(trx, id, { claimed_by: target.id, claimed_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()`, stale_flagged_at: null });
         const data = { from: actor.id, to: target.id };
         changes.record({ task: updated, type: 'task.handed_over', data, audit: { action: 'task.handover', details: data } });
+        return updated;
       });
-      return summary(id);
+      return toTaskSummary(updated, config);
     },
 
     /**
@@ -256,7 +259,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
       const known = await reference.activeRedFlagIds();
       const unknown = assessment.redFlags.filter((f) => !known.has(f));
       if (unknown.length > 0) throw validationError(unknown.map((f) => ({ path: 'body.redFlags', message: `Unknown red flag "${f}"` })));
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const updated = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await lockForWork(trx, id, actor, { version, requireHolder: false });
         const recommendation = await recommendationForSave(trx, task, assessment);
         const updated = await repo.updateTask(trx, id, {
@@ -267,8 +270,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         });
         const data = { redFlags: assessment.redFlags.length, ...(recommendation ? { recommended: recommendation.disposition } : {}) };
         changes.record({ task: updated, type: 'task.assessment_saved', data, audit: { action: 'task.assessment_save', details: data } });
+        return updated;
       });
-      return summary(id);
+      return toTaskSummary(updated, config);
     },
 
     /** Closes the task with its one outcome; a unit dispatch also creates the ERC's dispatch request. */
@@ -290,7 +294,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      * the one who recorded the current outcome and to shift leaders.
      */
     async amendOutcome(id: string, input: { version: number; reason: string; outcome: Outcome }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
+      const amended = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
         const task = await repo.lockTask(trx, id);
         if (!task) throw notFound('Task');
         if (task.state !== 'closed' || !task.current_outcome_id) throw new AppError(409, 'TASK_NOT_CLOSED', 'Only a closed task has an outcome to amend.');
@@ -303,9 +307,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         const assessment = parseAssessment(task.assessment);
         assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, input.outcome);
         const decision = await decideOutcome(trx, task, assessment, input.outcome);
-        await recordOutcome(trx, changes, actor, id, input.outcome, { outcomeId: current.id, reason: input.reason }, decision);
+        return (await recordOutcome(trx, changes, actor, id, input.outcome, { outcomeId: current.id, reason: input.reason }, decision)).task;
       });
-      return summary(id);
+      return toTaskSummary(amended, config);
     },
   };
 }
