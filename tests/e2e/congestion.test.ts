@@ -51,8 +51,11 @@ async function signedIn(user: { username: string; password: string }, heading: s
   await page.goto(`${baseUrl}${start}`);
   await page.getByLabel('Username', { exact: true }).fill(user.username);
   await page.getByLabel('Password', { exact: true }).fill(user.password);
+  // Every screen reads the mode after login: until that answer is in, "no banner" would prove nothing.
+  const modeRead = page.waitForResponse((res) => res.url().endsWith('/api/congestion-mode') && res.request().method() === 'GET', { timeout: WAIT_MS });
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: WAIT_MS });
+  await modeRead;
   return page;
 }
 

@@ -109,8 +109,9 @@ describe('the nurse desk in Chromium', () => {
     const flag = view().getByTestId('red-flag-severe_pain');
     await flag.focus();
     await page.keyboard.press('2');
-    expect(await page.getByTestId('call-pending').count()).toBe(0);
+    // Time for a pending call to show, had the key started one.
     await page.waitForTimeout(500);
+    expect(await page.getByTestId('call-pending').count()).toBe(0);
     expect((await detail(first.id)).callAttempts).toEqual([]);
     expect(await flag.isChecked()).toBe(false);
 

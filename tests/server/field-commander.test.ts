@@ -159,6 +159,14 @@ describe('the field commander attached a unit (POST /api/intake/tasks/{ercTaskId
       expect(byErc.status, JSON.stringify(byErc.body)).toBe(200);
       // The nurse came first (and her advice was amended) or second (and found it closed).
       if (byNurse.status !== 200) expect(byNurse.body.error.code).toBe('TASK_CLOSED');
+      const outcomes = await outcomesOf(task.id);
+      if (byNurse.status === 200) {
+        // Her advice came first: it stays as history, amended by the field commander's dispatch.
+        expect(outcomes).toHaveLength(2);
+        expect(outcomes[1]!.amends_id).toBe(outcomes[0]!.id);
+      } else {
+        expect(outcomes).toHaveLength(1);
+      }
       expect(await fieldCommanderOutcomes(task.id)).toHaveLength(1);
       const current = await t.db.selectFrom('task').select(['outcome_type', 'current_outcome_id']).where('id', '=', task.id).executeTakeFirstOrThrow();
       expect(current.current_outcome_id).toBe((await fieldCommanderOutcomes(task.id))[0]!.id);
