@@ -41,13 +41,27 @@ export function alreadyHolding(held: HeldItem, who?: string): AppError {
  * claims of one user take turns, across tasks and follow-ups, so two of them cannot both pass.
  */
 export async function assertHandsFree(trx: Trx, actor: UserActor, except: { taskId?: string; followUpId?: string } = {}): Promise<void> {
+  const item = toHeldItem(await lockLiveClaimant(trx, actor, except));
+  if (item) throw alreadyHolding(item);
+}
+
+/**
+ * Takes the actor's claimant lock and checks, in one statement, that her session still lives (401
+ * otherwise) and what she holds besides `except`. A logout or idle end holds this lock while it
+ * returns the user's items: whatever waited for it finds the session gone and takes nothing.
+ */
+async function lockLiveClaimant(trx: Trx, actor: UserActor, except: { taskId?: string; followUpId?: string }): Promise<HeldRow | undefined> {
   await lockClaimant(trx, actor.id);
-  // A logout or idle end holds this lock while it returns the user's items; a claim that waited
-  // for it finds the session gone and takes nothing.
   const { sessionLive, held } = await claimantCheck(trx, actor.id, actor.sessionId, except);
   if (!sessionLive) throw sessionEnded();
-  const item = toHeldItem(held);
-  if (item) throw alreadyHolding(item);
+  return held;
+}
+
+/** An active nurse or shift leader by id, else 422 on `path` (the body field that named them). */
+export async function activeClinician(trx: Trx, userId: string, path: string, message = 'Not an active nurse or shift leader') {
+  const user = await findActiveUser(trx, userId);
+  if (!user || (user.role !== 'nurse' && user.role !== 'shift_leader')) throw validationError([{ path, message }]);
+  return user;
 }
 
 /** 409 `code` naming who holds the item (details.claimedBy). */
@@ -77,17 +91,10 @@ export async function lockLoggedInColleague(trx: Trx, colleague: { id: string; d
  * checked under that user's claimant lock. Call it before locking the item.
  */
 export async function activeAssignee(trx: Trx, assigneeId: string, actor: UserActor, idleMinutes: number) {
-  const assignee = await findActiveUser(trx, assigneeId);
-  if (!assignee || (assignee.role !== 'nurse' && assignee.role !== 'shift_leader')) {
-    throw validationError([{ path: 'body.assigneeId', message: 'Not an active nurse or shift leader' }]);
-  }
-  if (assignee.id !== actor.id) {
-    await lockLoggedInColleague(trx, assignee, idleMinutes);
-    return assignee;
-  }
+  const assignee = await activeClinician(trx, assigneeId, 'body.assigneeId');
   // Herself: under her claimant lock, as a claim, so a logout in her other tab returns it after this.
-  await lockClaimant(trx, actor.id);
-  if (!(await claimantCheck(trx, actor.id, actor.sessionId, {})).sessionLive) throw sessionEnded();
+  if (assignee.id === actor.id) await lockLiveClaimant(trx, actor, {});
+  else await lockLoggedInColleague(trx, assignee, idleMinutes);
   return assignee;
 }
 

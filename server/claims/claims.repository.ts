@@ -42,13 +42,17 @@ export async function claimantCheck(db: Executor, userId: string, sessionId: str
   };
 }
 
+/**
+ * Whether the user in `userColumn` (a column reference such as 'task.claimed_by') has a session that
+ * has not been idle past the limit: the one definition of "logged in" for claims, handovers and the
+ * list of colleagues.
+ */
+export function hasLiveSessionSql(userColumn: string, idleMinutes: number) {
+  return sql<boolean>`exists (select 1 from user_session s where s.user_id = ${sql.ref(userColumn)} and s.last_seen_at > now() - make_interval(mins => ${idleMinutes}))`;
+}
+
 /** Whether the user has a session that has not been idle past the limit. */
 export async function hasLiveSession(db: Executor, userId: string, idleMinutes: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('user_session')
-    .select('id')
-    .where('user_id', '=', userId)
-    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .executeTakeFirst();
-  return row !== undefined;
+  const row = await db.selectFrom('app_user').select(hasLiveSessionSql('app_user.id', idleMinutes).as('live')).where('id', '=', userId).executeTakeFirst();
+  return row?.live === true;
 }

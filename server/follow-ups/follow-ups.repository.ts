@@ -1,6 +1,7 @@
 import { sql, type UpdateObject } from 'kysely';
 import type { Database } from '../db/create-db.ts';
 import type { Executor } from '../audit/audit.repository.ts';
+import { hasLiveSessionSql } from '../claims/claims.repository.ts';
 import { OPEN_FOLLOW_UP_STATES, type FollowUpState } from '../contracts/follow-ups.ts';
 
 /** Follow-up rows joined with the names the queue shows. */
@@ -168,16 +169,9 @@ export async function returnFollowUpsOfGoneHolders(db: Executor, userIds: readon
         .select(['f.id as gone_id', 'f.claimed_by as gone_holder'])
         .where('f.state', '=', 'in_call')
         .where('f.claimed_by', 'in', userIds)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('user_session')
-                .select('user_session.id')
-                .whereRef('user_session.user_id', '=', 'f.claimed_by')
-                .where('user_session.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`),
-            ),
-          ),
-        )
+        .where(sql<boolean>`not ${hasLiveSessionSql('f.claimed_by', idleMinutes)}`)
+        .orderBy('f.id')
+        .forUpdate()
         .as('gone'),
     )
     .whereRef('follow_up.id', '=', 'gone.gone_id')

@@ -1,6 +1,7 @@
 import { sql, type InsertQueryBuilder, type QueryCreator, type Selectable, type UpdateObject, type UpdateQueryBuilder } from 'kysely';
 import type { Database } from '../db/create-db.ts';
 import type { Executor } from '../audit/audit.repository.ts';
+import { hasLiveSessionSql } from '../claims/claims.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
 import type { OutcomeDecision } from '../protocols/decision.ts';
 import type { LifecycleConfig } from '../config.ts';
@@ -222,44 +223,34 @@ export function lockClaimant(db: Executor, userId: string) {
  */
 export async function returnTasksOfGoneHolders(db: Executor, userIds: readonly string[], idleMinutes: number) {
   if (userIds.length === 0) return [];
-  const held = await db
-    .selectFrom('task')
-    .select(['id', 'claimed_by'])
-    .where('state', '=', 'in_assessment')
-    .where('claimed_by', 'in', userIds)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('user_session')
-            .select('user_session.id')
-            .whereRef('user_session.user_id', '=', 'task.claimed_by')
-            .where('user_session.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`),
-        ),
-      ),
+  // One statement: the held tasks are locked in id order, put back, and returned with who held them.
+  const rows = await db
+    .updateTable('task')
+    .set({
+      state: sql`case when callback_due_at is null then 'queued' else 'callback_pending' end`,
+      claimed_by: null,
+      claimed_at: null,
+      heartbeat_at: null,
+      stale_flagged_at: null,
+      version: sql`version + 1`,
+      updated_at: sql`now()`,
+    })
+    .from(
+      db
+        .selectFrom('task as t')
+        .select(['t.id as gone_id', 't.claimed_by as gone_holder'])
+        .where('t.state', '=', 'in_assessment')
+        .where('t.claimed_by', 'in', userIds)
+        .where(sql<boolean>`not ${hasLiveSessionSql('t.claimed_by', idleMinutes)}`)
+        .orderBy('t.id')
+        .forUpdate()
+        .as('gone'),
     )
-    .orderBy('id')
-    .forUpdate()
+    .whereRef('task.id', '=', 'gone.gone_id')
+    .where('task.state', '=', 'in_assessment')
+    .returning(['task.id', 'task.version', 'task.state', 'gone.gone_holder'])
     .execute();
-  const returned = [];
-  for (const task of held) {
-    const row = await db
-      .updateTable('task')
-      .set({
-        state: sql`case when callback_due_at is null then 'queued' else 'callback_pending' end`,
-        claimed_by: null,
-        claimed_at: null,
-        heartbeat_at: null,
-        stale_flagged_at: null,
-        version: sql`version + 1`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', task.id)
-      .where('state', '=', 'in_assessment')
-      .returning(['id', 'version', 'state'])
-      .executeTakeFirst();
-    if (row && task.claimed_by) returned.push({ task: row, from: task.claimed_by });
-  }
-  return returned;
+  return rows.flatMap(({ gone_holder, ...task }) => (gone_holder ? [{ task, from: gone_holder }] : []));
 }
 
 /**

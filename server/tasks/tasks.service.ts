@@ -16,7 +16,7 @@ import { audiencesFor } from '../events/audience.ts';
 import { runTaskTransaction } from '../events/task-change.ts';
 import type { RequestContext, UserActor } from '../http/actor.ts';
 import { AppError, notFound, staleVersion, validationError } from '../http/errors.ts';
-import { activeAssignee, alreadyHolding, assertHandsFree, assertReasonForLiveClaim, findHeldItem, holderError as claimHolderError, lockLoggedInColleague } from '../claims/claimable.ts';
+import { activeAssignee, activeClinician, alreadyHolding, assertHandsFree, assertReasonForLiveClaim, findHeldItem, holderError as claimHolderError, lockLoggedInColleague } from '../claims/claimable.ts';
 import type { Publisher } from '../realtime/publisher.ts';
 import type { ReferenceCache } from '../reference/reference-cache.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
@@ -193,10 +193,9 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
      */
     async handover(id: string, input: { version: number; toUserId: string }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       const updated = await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-        const target = input.toUserId === actor.id ? undefined : await repo.findActiveUser(trx, input.toUserId);
-        if (!target || (target.role !== 'nurse' && target.role !== 'shift_leader')) {
-          throw validationError([{ path: 'body.toUserId', message: 'Not an active nurse or shift leader other than you' }]);
-        }
+        const notYou = 'Not an active nurse or shift leader other than you';
+        if (input.toUserId === actor.id) throw validationError([{ path: 'body.toUserId', message: notYou }]);
+        const target = await activeClinician(trx, input.toUserId, 'body.toUserId', notYou);
         await lockLoggedInColleague(trx, target, sessionIdleMinutes);
         await lockForWork(trx, id, actor, { version: input.version, requireHolder: true });
         const held = await findHeldItem(trx, target.id, { taskId: id });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Role } from '../contracts/common.ts';
 import type { Executor } from '../audit/audit.repository.ts';
+import { hasLiveSessionSql } from '../claims/claims.repository.ts';
 
 export function findUserByUsername(db: Executor, username: string) {
   return db.selectFrom('app_user').selectAll().where('username', '=', username).executeTakeFirst();
@@ -22,14 +23,7 @@ export function listLoggedInClinicalUsers(db: Executor, idleMinutes: number) {
     .select(['id', 'display_name', 'role'])
     .where('active', '=', true)
     .where('role', 'in', ['nurse', 'shift_leader'])
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('user_session')
-          .select('user_session.id')
-          .whereRef('user_session.user_id', '=', 'app_user.id')
-          .where('user_session.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`),
-      ),
-    )
+    .where(hasLiveSessionSql('app_user.id', idleMinutes))
     .orderBy('display_name')
     .execute();
 }
