@@ -39,15 +39,22 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
 
   /**
    * Runs a console user's change of the current redirect's referral: the task row is locked, its
-   * version checked, then its referral locked. 409 REFERRAL_NOT_OPEN when it has none.
+   * version checked, then its referral locked. 409 `noReferral` when it has none.
    */
-  async function changeAsConsole(taskId: string, version: number, actor: UserActor, ctx: RequestContext, change: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<ReferralState>) {
+  async function changeAsConsole(
+    taskId: string,
+    version: number,
+    actor: UserActor,
+    ctx: RequestContext,
+    change: (referral: repo.ReferralRow, trx: Transaction<Database>, changes: ChangeRecorder) => Promise<ReferralState>,
+    noReferral = { code: 'REFERRAL_NOT_OPEN', message: 'This task has no referral to change.' },
+  ) {
     await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
       const task = await lockTask(trx, taskId);
       if (!task) throw notFound('Task');
       if (task.version !== version) throw staleVersion('task', task.version);
       const referral = task.current_outcome_id ? await repo.lockReferralOfOutcome(trx, task.current_outcome_id) : undefined;
-      if (!referral) throw new AppError(409, 'REFERRAL_NOT_OPEN', 'This task has no referral to change.', { state: null });
+      if (!referral) throw new AppError(409, noReferral.code, noReferral.message, { state: null });
       await change(referral, trx, changes);
     });
     return loadTaskSummary(db, taskId, config);
@@ -143,20 +150,21 @@ export function createReferralsService(db: Db, config: LifecycleConfig, publishe
     async acceptedByPhone(taskId: string, input: { acceptedBy: string; acceptedAt: string; version: number }, actor: UserActor, ctx: RequestContext): Promise<TaskSummary> {
       const acceptedAt = new Date(input.acceptedAt);
       if (acceptedAt.getTime() > Date.now() + config.clockSkewSeconds * 1000) throw validationError([{ path: 'body.acceptedAt', message: 'Lies in the future' }]);
-      await runTaskTransaction(db, publisher, actor, ctx, async (trx, changes) => {
-        const task = await lockTask(trx, taskId);
-        if (!task) throw notFound('Task');
-        if (task.version !== input.version) throw staleVersion('task', task.version);
-        const referral = task.current_outcome_id ? await repo.lockReferralOfOutcome(trx, task.current_outcome_id) : undefined;
-        if (!referral) throw new AppError(409, 'REFERRAL_NOT_PENDING', 'This task has no referral waiting for an answer.', { state: null });
-        if (referral.state !== 'requested') throw referralNotPending(referral.state);
-        // People write the time to the minute: an acceptance in the referral's own minute is fine.
-        if (acceptedAt.getTime() < Math.floor(referral.requested_at.getTime() / 60_000) * 60_000) {
-          throw validationError([{ path: 'body.acceptedAt', message: 'Before the referral was made' }]);
-        }
-        await acceptReferral(trx, changes, actor, referral, { acceptedBy: input.acceptedBy, acceptedAt, via: 'phone' });
-      });
-      return loadTaskSummary(db, taskId, config);
+      return changeAsConsole(
+        taskId,
+        input.version,
+        actor,
+        ctx,
+        (referral, trx, changes) => {
+          if (referral.state !== 'requested') throw referralNotPending(referral.state);
+          // People write the time to the minute: an acceptance in the referral's own minute is fine.
+          if (acceptedAt.getTime() < Math.floor(referral.requested_at.getTime() / 60_000) * 60_000) {
+            throw validationError([{ path: 'body.acceptedAt', message: 'Before the referral was made' }]);
+          }
+          return acceptReferral(trx, changes, actor, referral, { acceptedBy: input.acceptedBy, acceptedAt, via: 'phone' });
+        },
+        { code: 'REFERRAL_NOT_PENDING', message: 'This task has no referral waiting for an answer.' },
+      );
     },
   };
 }

@@ -89,6 +89,14 @@ export async function recordOutcome(
   return { task, outcomeId };
 }
 
+/**
+ * A task back for a new decision (its referral fell through) is closed again by amending the
+ * redirect: what the next outcome amends, or undefined for a task that never had one.
+ */
+export function reopenedAmends(task: { current_outcome_id: string | null; decision_reason: string | null }) {
+  return task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
+}
+
 type EventData = Record<string, string | boolean>;
 
 /** The event of an outcome: the field commander's unit has one of its own, so the holder's screen can say so plainly. */

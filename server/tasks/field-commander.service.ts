@@ -6,7 +6,7 @@ import { runTaskTransaction } from '../events/task-change.ts';
 import type { IntegrationActor, RequestContext } from '../http/actor.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Publisher } from '../realtime/publisher.ts';
-import { recordOutcome } from './close-task.ts';
+import { recordOutcome, reopenedAmends } from './close-task.ts';
 import { listDispatchRequestsForTask } from './dispatch.repository.ts';
 import { loadTaskSummary } from './task-dto.ts';
 import { findOutcome, findTaskByErcId, lockTask } from './tasks.repository.ts';
@@ -47,8 +47,7 @@ export function createFieldCommanderService(db: Db, config: LifecycleConfig, pub
         };
         if (task.state !== 'closed') {
           // Back for a new decision (its referral fell through): the unit amends the redirect, as a nurse's outcome would.
-          const reopened = task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
-          await recordOutcome(trx, changes, actor, task.id, outcome, reopened);
+          await recordOutcome(trx, changes, actor, task.id, outcome, reopenedAmends(task));
           return task.id;
         }
         if (task.outcome_type === 'cancelled' || !task.current_outcome_id) {

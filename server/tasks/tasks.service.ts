@@ -20,7 +20,7 @@ import { activeAssignee, activeClinician, alreadyHolding, assertHandsFree, asser
 import type { Publisher } from '../realtime/publisher.ts';
 import type { ReferenceCache } from '../reference/reference-cache.ts';
 import { decideOutcome, recommendationForSave } from '../protocols/decision.ts';
-import { recordOutcome } from './close-task.ts';
+import { recordOutcome, reopenedAmends } from './close-task.ts';
 import { assertOutcomeAllowed, decideAfterFailedCall } from './lifecycle-rules.ts';
 import { isStale, loadTaskSummary, parseAssessment, toTaskSummary } from './task-dto.ts';
 import { loadTaskDetail } from './task-detail.ts';
@@ -282,8 +282,7 @@ export function createTasksService(db: Db, config: LifecycleConfig, publisher: P
         assertOutcomeAllowed({ escalated: task.escalated_at !== null, reached: task.answered_at !== null, assessment }, outcome);
         const decision = await decideOutcome(trx, task, assessment, outcome);
         // Back for a new decision (its referral was rejected): the new outcome amends the redirect.
-        const reopened = task.current_outcome_id && task.decision_reason ? { outcomeId: task.current_outcome_id, reason: task.decision_reason, reopened: true } : undefined;
-        return (await recordOutcome(trx, changes, actor, id, outcome, reopened, decision)).task;
+        return (await recordOutcome(trx, changes, actor, id, outcome, reopenedAmends(task), decision)).task;
       });
       return toTaskSummary(closed, config);
     },
