@@ -163,7 +163,10 @@ describe('the field commander attached a unit (POST /api/intake/tasks/{ercTaskId
       if (byNurse.status === 200) {
         // Her advice came first: it stays as history, amended by the field commander's dispatch.
         expect(outcomes).toHaveLength(2);
-        expect(outcomes[1]!.amends_id).toBe(outcomes[0]!.id);
+        // recorded_at is each transaction's start, so the waiting one may carry the earlier time: find the amendment by its link.
+        const amendment = outcomes.find((o) => o.amends_id !== null);
+        expect(amendment?.id).toBe((await fieldCommanderOutcomes(task.id))[0]!.id);
+        expect(amendment?.amends_id).toBe(outcomes.find((o) => o !== amendment)?.id);
       } else {
         expect(outcomes).toHaveLength(1);
       }
