@@ -27,31 +27,35 @@ function actorColumns(actor: Actor): { actor_id: string | null; actor_name: stri
   }
 }
 
+/** Audit rows of one actor and request, to be written beside the change they record (appendEvents). */
+export interface AuditBatch {
+  who: ReturnType<typeof actorColumns>;
+  requestId: string | null;
+  clientIp: string | null;
+  records: readonly AuditRecord[];
+}
+
+export function auditBatch(actor: Actor, ctx: RequestContext, records: readonly AuditRecord[]): AuditBatch {
+  return { who: actorColumns(actor), requestId: ctx.requestId, clientIp: ctx.clientIp, records };
+}
+
 /**
  * Appends one audit row. Call it with the same transaction as the change it records, so the change
  * and its record commit or vanish together. Never put patient data in `details`.
  */
 export async function insertAudit(db: Executor, actor: Actor, ctx: RequestContext, record: AuditRecord): Promise<void> {
-  await auditRows(db, actor, ctx, [record]).execute();
-}
-
-/**
- * The insert of several audit rows of one actor and request (same rules as insertAudit), not yet
- * run: for a statement that writes them beside something else (appendEvents). Needs at least one.
- */
-export function auditRows(db: Executor, actor: Actor, ctx: RequestContext, records: readonly AuditRecord[]) {
-  const who = actorColumns(actor);
-  return db.insertInto('audit_log').values(
-    records.map((record) => ({
-      ...who,
+  await db
+    .insertInto('audit_log')
+    .values({
+      ...actorColumns(actor),
       action: record.action,
       target_type: record.targetType ?? null,
       target_id: record.targetId ?? null,
       request_id: ctx.requestId,
       client_ip: ctx.clientIp,
       details: JSON.stringify(record.details ?? {}),
-    })),
-  );
+    })
+    .execute();
 }
 
 /** Newest first, keyset-paged by id. */

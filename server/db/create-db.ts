@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
+import { preparedName } from './prepared.ts';
 import type { DB } from './schema.generated.ts';
 
 export type Database = DB;
@@ -68,6 +69,42 @@ async function listenOnPostgres(url: string, channel: string, events: ListenEven
   };
 }
 
+/**
+ * The pg pool as Kysely sees it, except that the statements of prepared.ts go out as named prepared
+ * statements: PostgreSQL parses and plans each once per connection instead of once per request.
+ */
+class PreparingPool implements PostgresPool {
+  private readonly clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  constructor(private readonly pool: pg.Pool) {}
+
+  get options(): object {
+    return this.pool.options;
+  }
+
+  async connect(): Promise<PostgresPoolClient> {
+    const client = await this.pool.connect();
+    // Kysely keeps its connection state per client object: the same client, the same wrapper.
+    let wrapped = this.clients.get(client);
+    if (!wrapped) {
+      function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+      function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+      function query<R>(text: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+        if (typeof text !== 'string') return client.query(text as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
+        const name = preparedName(text);
+        const values = parameters as unknown[];
+        return (name ? client.query({ name, text, values }) : client.query(text, values)) as unknown as Promise<PostgresQueryResult<R>>;
+      }
+      wrapped = { query, release: (destroy) => client.release(destroy), processID: (client as { processID?: number }).processID };
+      this.clients.set(client, wrapped);
+    }
+    return wrapped;
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
 export interface DbHandle {
   db: Db;
   /**
@@ -115,7 +152,7 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
         }
       }),
     );
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparingPool(pool) }) });
     return {
       db,
       kind: 'postgres',

@@ -1,5 +1,6 @@
-import { sql, type OperationNodeSource } from 'kysely';
-import type { Executor } from '../audit/audit.repository.ts';
+import { sql } from 'kysely';
+import type { AuditBatch, Executor } from '../audit/audit.repository.ts';
+import { prepared, type Slots } from '../db/prepared.ts';
 
 export type Audience = 'all' | 'shift_leader';
 
@@ -13,26 +14,57 @@ export interface NewTaskEvent {
   data?: Record<string, string | number | boolean | null>;
 }
 
+interface AppendParams {
+  n: number;
+  /** NewTaskEvent rows as JSON: task_id, type, version, state, audience, actor_name, data. */
+  events: string;
+  actorId: string | null;
+  actorName: string;
+  actorRole: string;
+  requestId: string | null;
+  clientIp: string | null;
+  /** Audit records as JSON: action, target_type, target_id, details. */
+  audit: string;
+}
+
+// One prepared statement for every task change, whatever the number of events and audit rows. The
+// rows come as JSON, not as arrays: PostgreSQL sizes unnest() of an array it is given, so it would
+// plan this statement again at every run instead of keeping its generic plan.
+const append = prepared((_qc, p: Slots<AppendParams>) => sql<{ seq: string }>`
+  with audit as (
+    insert into audit_log (actor_id, actor_name, actor_role, action, target_type, target_id, request_id, client_ip, details)
+    select ${p.actorId}::uuid, ${p.actorName}::text, ${p.actorRole}::text, a.action, a.target_type, a.target_id, ${p.requestId}::text, ${p.clientIp}::text, a.details
+    from rows from (jsonb_to_recordset(${p.audit}::jsonb) as (action text, target_type text, target_id text, details jsonb))
+      with ordinality as a(action, target_type, target_id, details, ord)
+    order by a.ord
+  ), counter as (update event_counter set seq = seq + ${p.n}::int returning seq)
+  insert into task_event (seq, task_id, type, version, state, audience, actor_name, data)
+  select counter.seq - ${p.n}::int + e.ord, e.task_id, e.type, e.version, e.state, e.audience, e.actor_name, e.data
+  from counter, rows from (jsonb_to_recordset(${p.events}::jsonb)
+      as (task_id uuid, type text, version int, state text, audience text, actor_name text, data jsonb))
+    with ordinality as e(task_id, type, version, state, audience, actor_name, data, ord)
+  returning seq`);
+
 /**
- * Appends events with the next numbers, in the order given, in one statement (with `alongside`, a
- * write that belongs with them, such as their audit rows): the counter row moves on by their number
- * and stays locked until the transaction ends, so numbers are gapless and commit in order; call this
- * last in a transaction to hold it briefly. Returns the numbers in that order.
+ * Appends events with the next numbers, in the order given, and their audit rows, in one statement:
+ * the counter row moves on by their number and stays locked until the transaction ends, so numbers
+ * are gapless and commit in order; call this last in a transaction to hold it briefly. Returns the
+ * numbers in that order.
  */
-export async function appendEvents(db: Executor, events: readonly NewTaskEvent[], alongside?: OperationNodeSource): Promise<number[]> {
+export async function appendEvents(db: Executor, events: readonly NewTaskEvent[], audit: AuditBatch): Promise<number[]> {
   if (events.length === 0) return [];
-  const n = events.length;
-  const column = <T>(pick: (e: NewTaskEvent) => T) => events.map(pick);
-  const { rows } = await sql<{ seq: string }>`
-    with ${alongside ? sql`alongside as (${alongside}), ` : sql``}counter as (update event_counter set seq = seq + ${n} returning seq)
-    insert into task_event (seq, task_id, type, version, state, audience, actor_name, data)
-    select counter.seq - ${n} + e.ord, e.task_id, e.type, e.version, e.state, e.audience, e.actor_name, e.data
-    from counter, unnest(
-      ${column((e) => e.taskId)}::uuid[], ${column((e) => e.type)}::text[], ${column((e) => e.version)}::int[],
-      ${column((e) => e.state)}::text[], ${column((e) => e.audience)}::text[], ${column((e) => e.actorName)}::text[],
-      ${column((e) => JSON.stringify(e.data ?? {}))}::jsonb[]
-    ) with ordinality as e(task_id, type, version, state, audience, actor_name, data, ord)
-    returning seq`.execute(db);
+  const { rows } = await append.execute(db, {
+    n: events.length,
+    events: JSON.stringify(events.map((e) => ({
+      task_id: e.taskId, type: e.type, version: e.version, state: e.state, audience: e.audience, actor_name: e.actorName, data: e.data ?? {},
+    }))),
+    actorId: audit.who.actor_id,
+    actorName: audit.who.actor_name,
+    actorRole: audit.who.actor_role,
+    requestId: audit.requestId,
+    clientIp: audit.clientIp,
+    audit: JSON.stringify(audit.records.map((r) => ({ action: r.action, target_type: r.targetType ?? null, target_id: r.targetId ?? null, details: r.details ?? {} }))),
+  });
   return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
 }
 

@@ -1,6 +1,6 @@
 import type { Database, Db } from '../db/create-db.ts';
 import type { Transaction } from 'kysely';
-import { auditRows, type AuditRecord } from '../audit/audit.repository.ts';
+import { auditBatch, type AuditRecord } from '../audit/audit.repository.ts';
 import type { TaskChangedEvent } from '../contracts/realtime.ts';
 import type { TaskState } from '../contracts/tasks.ts';
 import type { Actor, RequestContext } from '../http/actor.ts';
@@ -68,7 +68,7 @@ export async function runTaskTransaction<T>(
       ...(data ? { data } : {}),
     }));
     // The audit rows go in the events' statement: one round trip less while the locks are held.
-    const audit = auditRows(trx, actor, ctx, recorded.map(({ task, audit }) => ({ ...audit, targetType: 'task', targetId: task.id })));
+    const audit = auditBatch(actor, ctx, recorded.map(({ task, audit }) => ({ ...audit, targetType: 'task', targetId: task.id })));
     const seqs = await appendEvents(trx, events, audit);
     events.forEach(({ taskId, type, version, state, audience }, i) => {
       published.push({ seq: seqs[i]!, taskId, type, version, state: state as TaskState, audience });

@@ -91,6 +91,9 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
 
   let lastEmit = 0;
   let pending: NodeJS.Timeout | undefined;
+  // A commit on this node since the last catch-up: the next emit catches up first. The figures go
+  // out at most every minIntervalMs, so reading more often than that would only cost the database.
+  let catchUpDue = false;
   async function emitNow(): Promise<void> {
     const full = await snapshot();
     output.emit(full, forNurses(full));
@@ -104,6 +107,10 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
       lastEmit = Date.now();
       serial(async () => {
         pending = undefined;
+        if (catchUpDue) {
+          catchUpDue = false;
+          await catchUp();
+        }
         await emitNow();
       }).catch(warn('stats emit failed'));
     }, wait);
@@ -111,7 +118,6 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
 
   const timers: NodeJS.Timeout[] = [];
   let started = false;
-  let catchUpQueued = false;
 
   return {
     async start(): Promise<void> {
@@ -127,14 +133,11 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
       for (const timer of timers) timer.unref();
     },
 
-    /** A commit on this node: catch up with the event stream and emit soon (one catch-up per burst). */
+    /** A commit on this node: catch up with the event stream at the next emit (one read per emit at most). */
     notify(): void {
-      if (!started || catchUpQueued) return;
-      catchUpQueued = true;
-      serial(async () => {
-        catchUpQueued = false;
-        return catchUp();
-      }).then(() => scheduleEmit(), warn('stats catch-up failed'));
+      if (!started) return;
+      catchUpDue = true;
+      scheduleEmit();
     },
 
     /** A clinical user's socket came or went on this node. */

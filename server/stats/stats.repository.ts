@@ -1,6 +1,7 @@
 import { sql, type QueryCreator } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
 import type { Database } from '../db/create-db.ts';
+import { prepared, type Slots } from '../db/prepared.ts';
 import type { TaskFacts } from './load-model.ts';
 
 function selectFacts(db: QueryCreator<Database>) {
@@ -76,17 +77,22 @@ export async function loadBoardFacts(db: Executor, since: Date): Promise<TaskFac
  * gaps (the counter row is locked until commit), so nothing below the answer's seq can still appear.
  */
 export async function factsChangedSince(db: Executor, since: number): Promise<{ facts: TaskFacts[]; lastSeq: number }> {
-  const rows = await db
-    .with('facts', (qb) => selectFacts(qb).where('t.id', 'in', (eb) => eb.selectFrom('task_event').select('task_id').where('seq', '>', String(since))))
-    .selectFrom((eb) => eb.selectFrom('task_event').select((e) => e.fn.max('seq').as('last_seq')).where('seq', '>', String(since)).as('m'))
-    .leftJoin('facts as f', (join) => join.onTrue())
-    .selectAll('f')
-    .select('m.last_seq')
-    .execute();
+  const { rows } = await changedFacts.execute(db, { since: String(since) });
   const lastSeq = rows[0]?.last_seq;
   if (lastSeq === null || lastSeq === undefined) return { facts: [], lastSeq: since };
   return { facts: rows.filter((r): r is typeof r & FactsRow => r.id !== null).map(toFacts), lastSeq: Number(lastSeq) };
 }
+
+// Run after every commit on a node: compiled once, planned each time for its `since` (db/prepared.ts).
+const changedFacts = prepared((db, p: Slots<{ since: string }>) =>
+  db
+    .with('facts', (qb) => selectFacts(qb).where('t.id', 'in', (eb) => eb.selectFrom('task_event').select('task_id').where('seq', '>', p.since)))
+    .selectFrom((eb) => eb.selectFrom('task_event').select((e) => e.fn.max('seq').as('last_seq')).where('seq', '>', p.since).as('m'))
+    .leftJoin('facts as f', (join) => join.onTrue())
+    .selectAll('f')
+    .select('m.last_seq'),
+  { serverPrepared: false },
+);
 
 export function listActiveAreas(db: Executor) {
   return db.selectFrom('area').select(['id', 'name']).where('active', '=', true).orderBy('name').execute();

@@ -1,5 +1,6 @@
 import { sql, type InsertQueryBuilder, type QueryCreator, type Selectable, type UpdateObject, type UpdateQueryBuilder } from 'kysely';
 import type { Database } from '../db/create-db.ts';
+import { prepared, type Slots } from '../db/prepared.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import { hasLiveSessionSql } from '../claims/claims.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
@@ -78,15 +79,8 @@ export interface IntakeValues {
   summary: string;
 }
 
-/**
- * Inserts a task taken in, in one statement that also settles what intake used to look up first:
- * the municipality (active, in an active area; matched without regard to case) gives the area, the
- * task code's being known is read from the active codes, and an ercTaskId received before inserts
- * nothing (the unique constraint; a concurrent delivery of the same id waits for the first). Answers
- * with the new task's summary, or undefined when nothing was inserted (a resend, or no such municipality).
- */
-export function insertIntakeTask(db: Executor, t: IntakeValues) {
-  return summariesOfChanged(db, (qc) =>
+const intakeInsert = prepared((db, t: Slots<IntakeValues>) =>
+  summariesOfChanged(db, (qc) =>
     qc
       .insertInto('task')
       .columns([
@@ -122,7 +116,18 @@ export function insertIntakeTask(db: Executor, t: IntakeValues) {
       )
       .onConflict((oc) => oc.column('erc_task_id').doNothing())
       .returningAll(),
-  ).executeTakeFirst();
+  ),
+);
+
+/**
+ * Inserts a task taken in, in one statement that also settles what intake used to look up first:
+ * the municipality (active, in an active area; matched without regard to case) gives the area, the
+ * task code's being known is read from the active codes, and an ercTaskId received before inserts
+ * nothing (the unique constraint; a concurrent delivery of the same id waits for the first). Answers
+ * with the new task's summary, or undefined when nothing was inserted (a resend, or no such municipality).
+ */
+export async function insertIntakeTask(db: Executor, t: IntakeValues) {
+  return (await intakeInsert.execute(db, t)).rows[0];
 }
 
 export function listTaskSummaries(

@@ -29,7 +29,8 @@ function originOf(stack: string): string {
       if (inModules[1] !== 'pg' && inModules[1] !== 'pg-pool' && inModules[1] !== 'kysely') dependency ??= inModules[1];
       continue;
     }
-    if (relative.startsWith('tests/helpers/statement-counter')) continue;
+    // The counter itself and the database layer's own frames (the pool wrapper, prepared statements) name no sender.
+    if (relative.startsWith('tests/helpers/statement-counter') || relative === 'server/db/create-db.ts' || relative === 'server/db/prepared.ts') continue;
     return relative;
   }
   return dependency ?? 'unknown';
