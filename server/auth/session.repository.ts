@@ -1,20 +1,25 @@
 import { sql } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
+import { prepared, type Slots } from '../db/prepared.ts';
 
 export function insertSession(db: Executor, id: string, userId: string) {
   return db.insertInto('user_session').values({ id, user_id: userId }).execute();
 }
 
 /** The session and its user, if the session exists, is not idle past the limit, and the user is active. */
-export function findLiveSession(db: Executor, id: string, idleMinutes: number) {
-  return db
+// Read by every request of a logged-in user: compiled once (db/prepared.ts).
+const liveSession = prepared((db, p: Slots<{ id: string; idleMinutes: number }>) =>
+  db
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
     .select(['s.id as sessionId', 's.last_seen_at', 'u.id as userId', 'u.username', 'u.display_name', 'u.role'])
-    .where('s.id', '=', id)
+    .where('s.id', '=', p.id)
     .where('u.active', '=', true)
-    .where('s.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${idleMinutes})`)
-    .executeTakeFirst();
+    .where('s.last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${p.idleMinutes}::int)`),
+);
+
+export async function findLiveSession(db: Executor, id: string, idleMinutes: number) {
+  return (await liveSession.execute(db, { id, idleMinutes })).rows[0];
 }
 
 /** Marks the session as used; skipped while it was marked in the last minute, to spare writes. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../audit/audit.repository.ts';
+import { prepared, type Slots } from '../db/prepared.ts';
 
 /** What a user holds, or nothing: a task or a follow-up call, named by its ERC task id. */
 export type HeldRow = { kind: 'task' | 'follow_up'; id: string; erc_task_id: string };
@@ -9,7 +10,7 @@ export type HeldRow = { kind: 'task' | 'follow_up'; id: string; erc_task_id: str
  * follow-up, then the longest held. One subquery, so a claim can ask it in the same statement as
  * its session check.
  */
-function heldItem(userId: string, except: { taskId?: string | undefined; followUpId?: string | undefined }) {
+function heldItem(userId: string, except: { taskId?: string | null | undefined; followUpId?: string | null | undefined }) {
   return sql<HeldRow>`
     (select 'task' as kind, t.id, t.erc_task_id, t.claimed_at, 0 as rank from task t
       where t.claimed_by = ${userId} and t.state = 'in_assessment' and t.id is distinct from ${except.taskId ?? null}::uuid
@@ -32,15 +33,20 @@ export async function findHeldItem(db: Executor, userId: string, except: { taskI
  * statement of its own, so it sees what a session end that held the lock committed.
  */
 export async function claimantCheck(db: Executor, userId: string, sessionId: string, except: { taskId?: string; followUpId?: string }) {
-  const result = await sql<{ session_live: boolean; kind: HeldRow['kind'] | null; id: string | null; erc_task_id: string | null }>`
-    select exists (select 1 from user_session s where s.id = ${sessionId}) as session_live, h.kind, h.id, h.erc_task_id
-    from (select 1) as one left join lateral ${heldItem(userId, except)} as h on true`.execute(db);
+  const result = await claimantCheckStatement.execute(db, { userId, sessionId, taskId: except.taskId ?? null, followUpId: except.followUpId ?? null });
   const row = result.rows[0];
   return {
     sessionLive: row?.session_live ?? false,
     held: row?.kind && row.id && row.erc_task_id ? { kind: row.kind, id: row.id, erc_task_id: row.erc_task_id } : undefined,
   };
 }
+
+// Part of every claim and every command on a held task: compiled once (db/prepared.ts).
+const claimantCheckStatement = prepared((_db, p: Slots<{ userId: string; sessionId: string; taskId: string | null; followUpId: string | null }>) =>
+  sql<{ session_live: boolean; kind: HeldRow['kind'] | null; id: string | null; erc_task_id: string | null }>`
+    select exists (select 1 from user_session s where s.id = ${p.sessionId}) as session_live, h.kind, h.id, h.erc_task_id
+    from (select 1) as one left join lateral ${heldItem(p.userId, { taskId: p.taskId, followUpId: p.followUpId })} as h on true`,
+);
 
 /**
  * Whether the user in `userColumn` (a column reference such as 'task.claimed_by') has a session that

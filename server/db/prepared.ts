@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   DummyDriver,
+  isOperationNodeSource,
   Kysely,
   PostgresAdapter,
   PostgresIntrospector,
@@ -45,7 +46,13 @@ class Slot {
 /** The statement's parameters as the builder sees them: each one typed as its value. */
 export type Slots<P> = { readonly [K in keyof P]: P[K] };
 
-const slots = new Proxy({}, { get: (_target, key) => new Slot(String(key)) });
+const slots = new Proxy({}, {
+  get: (_target, key) => new Slot(String(key)),
+  // `{ ...p }` would give an empty object (a proxy has no keys of its own): name each slot instead.
+  ownKeys: () => {
+    throw new Error('prepared(): name each slot (p.x); the slots cannot be spread or listed');
+  },
+});
 
 /** SQL text -> prepared statement name, for PreparingPool. */
 const names = new Map<string, string>();
@@ -55,8 +62,20 @@ export function preparedName(sqlText: string): string | undefined {
   return names.get(sqlText);
 }
 
-function isRaw<R>(statement: Compilable<R> | RawBuilder<R>): statement is RawBuilder<R> {
+function isRaw<R>(statement: Compilable<R> | RawBuilder<R> | object): statement is RawBuilder<R> {
   return 'isRawBuilder' in statement;
+}
+
+/**
+ * The SQL of a value that is a raw expression without bound values (sql`now()`), for a statement
+ * cached by its shape; undefined for a plain value. Throws for an expression that binds values of
+ * its own: a cached statement would keep the first call's.
+ */
+export function constantExpressionSql(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || !isOperationNodeSource(value)) return undefined;
+  const compiled = isRaw(value) ? value.compile(compiler) : undefined;
+  if (!compiled || compiled.parameters.length > 0) throw new Error('a statement cached by shape takes only plain values and sql`...` without values');
+  return compiled.sql;
 }
 
 export interface PreparedStatement<P, R> {

@@ -1,6 +1,6 @@
 import { sql, type InsertQueryBuilder, type QueryCreator, type Selectable, type UpdateObject, type UpdateQueryBuilder } from 'kysely';
 import type { Database } from '../db/create-db.ts';
-import { prepared, type Slots } from '../db/prepared.ts';
+import { constantExpressionSql, prepared, type PreparedStatement, type Slots } from '../db/prepared.ts';
 import type { Executor } from '../audit/audit.repository.ts';
 import { hasLiveSessionSql } from '../claims/claims.repository.ts';
 import type { TaskState } from '../contracts/tasks.ts';
@@ -161,8 +161,10 @@ export function findTaskByErcId(db: Executor, ercTaskId: string) {
   return db.selectFrom('task').selectAll().where('erc_task_id', '=', ercTaskId).executeTakeFirst();
 }
 
-export function lockTask(db: Executor, id: string) {
-  return db.selectFrom('task').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+const lockTaskRow = prepared((db, p: Slots<{ id: string }>) => db.selectFrom('task').selectAll().where('id', '=', p.id).forUpdate());
+
+export async function lockTask(db: Executor, id: string) {
+  return (await lockTaskRow.execute(db, { id })).rows[0];
 }
 
 export type TaskRow = NonNullable<Awaited<ReturnType<typeof lockTask>>>;
@@ -184,10 +186,14 @@ function claimChanges(userId: string) {
  * Claims a waiting task for a user: succeeds for exactly one caller, whatever the concurrency;
  * undefined means the task was not waiting.
  */
-export function claimTask(db: Executor, id: string, userId: string) {
-  return summariesOfChanged(db, (qc) =>
-    qc.updateTable('task').set(claimChanges(userId)).where('id', '=', id).where('state', 'in', ['queued', 'callback_pending']).returningAll(),
-  ).executeTakeFirst();
+const claim = prepared((db, p: Slots<{ id: string; userId: string }>) =>
+  summariesOfChanged(db, (qc) =>
+    qc.updateTable('task').set(claimChanges(p.userId)).where('id', '=', p.id).where('state', 'in', ['queued', 'callback_pending']).returningAll(),
+  ),
+);
+
+export async function claimTask(db: Executor, id: string, userId: string) {
+  return (await claim.execute(db, { id, userId })).rows[0];
 }
 
 /** Claims the top of the queue; SKIP LOCKED gives concurrent callers different tasks. */
@@ -217,8 +223,10 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
  * may still be written), so one user's claims take turns and "holds at most one task" is checked on
  * settled state.
  */
-export function lockClaimant(db: Executor, userId: string) {
-  return db.selectFrom('app_user').select('id').where('id', '=', userId).forNoKeyUpdate().executeTakeFirst();
+const lockClaimantRow = prepared((db, p: Slots<{ userId: string }>) => db.selectFrom('app_user').select('id').where('id', '=', p.userId).forNoKeyUpdate());
+
+export async function lockClaimant(db: Executor, userId: string) {
+  return (await lockClaimantRow.execute(db, { userId })).rows[0];
 }
 
 /**
@@ -262,14 +270,44 @@ export async function returnTasksOfGoneHolders(db: Executor, userIds: readonly s
  * Applies a change and moves the version on; call with the row locked or the condition in `where`.
  * Answers with the task's summary after the change, so a command need not read it again.
  */
-export function updateTask(db: Executor, id: string, changes: UpdateObject<Database, 'task'>) {
-  return summariesOfChanged(db, (qc) =>
-    qc
-      .updateTable('task')
-      .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
-      .where('id', '=', id)
-      .returningAll(),
-  ).executeTakeFirstOrThrow();
+type TaskChanges = UpdateObject<Database, 'task'>;
+
+/**
+ * Task updates compiled once per shape: which columns change, and which of them to an SQL
+ * expression (now()) rather than a value. The call sites write a few dozen shapes.
+ */
+const updatesByShape = new Map<string, PreparedStatement<Record<string, unknown>, TaskSummaryRow>>();
+
+function taskUpdate(changes: TaskChanges) {
+  const columns = Object.keys(changes).filter((c) => changes[c as keyof TaskChanges] !== undefined).sort() as (keyof TaskChanges & string)[];
+  const expressions = new Map(columns.flatMap((c) => {
+    const text = constantExpressionSql(changes[c]);
+    return text === undefined ? [] : [[c, text] as const];
+  }));
+  const shape = columns.map((c) => (expressions.has(c) ? `${c}=${expressions.get(c)}` : c)).join(',');
+  let statement = updatesByShape.get(shape);
+  if (!statement) {
+    statement = prepared((db, p: Slots<Record<string, unknown>>) =>
+      summariesOfChanged(db, (qc) =>
+        qc
+          .updateTable('task')
+          .set(Object.fromEntries(columns.map((c) => [c, expressions.has(c) ? changes[c] : p[c]])) as TaskChanges)
+          .set({ version: sql`version + 1`, updated_at: sql`now()` })
+          .where('id', '=', p['__id'] as string)
+          .returningAll(),
+      ),
+    );
+    updatesByShape.set(shape, statement);
+  }
+  return { statement, values: Object.fromEntries(columns.filter((c) => !expressions.has(c)).map((c) => [c, changes[c]])) };
+}
+
+export async function updateTask(db: Executor, id: string, changes: TaskChanges): Promise<TaskSummaryRow> {
+  const { statement, values } = taskUpdate(changes);
+  const row = (await statement.execute(db, { ...values, __id: id })).rows[0];
+  // Every caller holds the task's row lock: a missing row is a bug, not a request's error.
+  if (!row) throw new Error(`task ${id} vanished while locked`);
+  return row;
 }
 
 /** Marks the holder's client alive and clears a stale flag; the version stays (not an edit). */
@@ -287,8 +325,12 @@ export function findTaskHead(db: Executor, id: string) {
   return db.selectFrom('task').select(['id', 'version', 'state']).where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-export function insertCallAttempt(db: Executor, attempt: { taskId: string; result: string; userId: string }) {
-  return db.insertInto('task_call_attempt').values({ task_id: attempt.taskId, result: attempt.result, attempted_by: attempt.userId }).execute();
+const callAttempt = prepared((db, p: Slots<{ taskId: string; result: string; userId: string }>) =>
+  db.insertInto('task_call_attempt').values({ task_id: p.taskId, result: p.result, attempted_by: p.userId }),
+);
+
+export async function insertCallAttempt(db: Executor, attempt: { taskId: string; result: string; userId: string }): Promise<void> {
+  await callAttempt.execute(db, attempt);
 }
 
 export function listCallAttempts(db: Executor, taskId: string) {
@@ -301,7 +343,35 @@ export function listCallAttempts(db: Executor, taskId: string) {
     .execute();
 }
 
-export function insertOutcome(
+interface OutcomeValues {
+  taskId: string;
+  type: string;
+  details: string;
+  recordedById: string | null;
+  recordedByName: string;
+  amendsId: string | null;
+  amendmentReason: string | null;
+  protocolId: string | null;
+  protocolVersion: number | null;
+  recommended: string | null;
+  chosen: string | null;
+  overrideReason: string | null;
+  adviceId: string | null;
+  adviceLanguage: string | null;
+}
+
+const outcomeInsert = prepared((db, p: Slots<OutcomeValues>) =>
+  db
+    .insertInto('task_outcome')
+    .values({
+      task_id: p.taskId, type: p.type, details: p.details, recorded_by_id: p.recordedById, recorded_by_name: p.recordedByName,
+      amends_id: p.amendsId, amendment_reason: p.amendmentReason, protocol_id: p.protocolId, protocol_version: p.protocolVersion,
+      recommended_disposition: p.recommended, chosen_disposition: p.chosen, override_reason: p.overrideReason, advice_id: p.adviceId, advice_language: p.adviceLanguage,
+    })
+    .returning('id'),
+);
+
+export async function insertOutcome(
   db: Executor,
   outcome: {
     taskId: string;
@@ -315,30 +385,23 @@ export function insertOutcome(
   },
 ) {
   const decision = outcome.decision;
-  return db
-    .insertInto('task_outcome')
-    .values({
-      task_id: outcome.taskId,
-      type: outcome.type,
-      details: JSON.stringify(outcome.details),
-      recorded_by_id: outcome.recordedById,
-      recorded_by_name: outcome.recordedByName,
-      amends_id: outcome.amendsId ?? null,
-      amendment_reason: outcome.amendmentReason ?? null,
-      ...(decision
-        ? {
-            protocol_id: decision.protocolId,
-            protocol_version: decision.protocolVersion,
-            recommended_disposition: decision.recommended,
-            chosen_disposition: decision.chosen,
-            override_reason: decision.overrideReason,
-            advice_id: decision.adviceId,
-            advice_language: decision.adviceLanguage,
-          }
-        : {}),
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
+  const { rows } = await outcomeInsert.execute(db, {
+    taskId: outcome.taskId,
+    type: outcome.type,
+    details: JSON.stringify(outcome.details),
+    recordedById: outcome.recordedById,
+    recordedByName: outcome.recordedByName,
+    amendsId: outcome.amendsId ?? null,
+    amendmentReason: outcome.amendmentReason ?? null,
+    protocolId: decision?.protocolId ?? null,
+    protocolVersion: decision?.protocolVersion ?? null,
+    recommended: decision?.recommended ?? null,
+    chosen: decision?.chosen ?? null,
+    overrideReason: decision?.overrideReason ?? null,
+    adviceId: decision?.adviceId ?? null,
+    adviceLanguage: decision?.adviceLanguage ?? null,
+  });
+  return rows[0]!;
 }
 
 export function listOutcomes(db: Executor, taskId: string) {
