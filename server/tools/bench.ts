@@ -111,7 +111,8 @@ async function main(): Promise<void> {
   const load = Array.from({ length: LOAD_PROCESSES }, () => new LoadProcess());
   const handle = await createDb({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
   try {
-    const env = { DATABASE_URL: databaseUrl, ADMIN_PASSWORD, SCHEDULER_ENABLED: 'true' };
+    // As deployed: production mode (no response-contract check, see README, Configuration).
+    const env = { DATABASE_URL: databaseUrl, ADMIN_PASSWORD, SCHEDULER_ENABLED: 'true', NODE_ENV: 'production' };
     // The first node migrates; the floor's tables copy the migrated ones.
     nodes.push(await startNodeProcess(env));
     await createFloorTables(handle.db);
