@@ -39,6 +39,8 @@ export async function startConsole(config: Config): Promise<{ server: RunningSer
   const address = server.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, host: config.host }, `console listening on http://localhost:${port}`);
+  // Operators and scripts wait for this line: out now, not with the next batch.
+  logger.flush();
   const { metricsServer } = server;
   if (metricsServer && config.metrics.port !== undefined) {
     const metricsPort = config.metrics.port;

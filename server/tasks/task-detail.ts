@@ -14,7 +14,7 @@ import * as repo from './tasks.repository.ts';
  * undefined when there is no such task. The caller audits the read.
  */
 export async function loadTaskDetail(db: Executor, id: string, audiences: Audience[], config: LifecycleConfig): Promise<TaskDetail | undefined> {
-  const row = await repo.findTaskSummary(db, id);
+  const row = await repo.findTaskDetailRow(db, id);
   if (!row) return undefined;
   const [attempts, outcomes, dispatches, events] = await Promise.all([
     repo.listCallAttempts(db, id),

@@ -22,6 +22,13 @@ function queueOrder(config: LifecycleConfig) {
  * Task rows joined with the names the queue shows. `db` may bring a `task` of its own: a
  * data-modifying CTE of that name (see summariesOfChanged), whose rows then get the names.
  */
+const SUMMARY_COLUMNS = [
+  'task.id', 'task.erc_task_id', 'task.state', 'task.version', 'task.source', 'task.received_at', 'task.urgency', 'task.task_code', 'task.task_label',
+  'task.task_code_known', 'task.area_id', 'task.patient_age', 'task.patient_sex', 'task.summary', 'task.claimed_by', 'task.claimed_at', 'task.heartbeat_at',
+  'task.callback_due_at', 'task.failed_call_attempts', 'task.first_call_at', 'task.answered_at', 'task.escalated_at', 'task.escalation_reason',
+  'task.breach_level', 'task.outcome_type', 'task.closed_at', 'task.referral_state', 'task.decision_required_at', 'task.decision_reason', 'task.intake_hash',
+] as const;
+
 export function selectTaskSummaries(db: QueryCreator<Database>) {
   return db
     .selectFrom('task')
@@ -29,7 +36,9 @@ export function selectTaskSummaries(db: QueryCreator<Database>) {
     .innerJoin('area', 'area.id', 'task.area_id')
     .leftJoin('task_code', 'task_code.code', 'task.task_code')
     .leftJoin('app_user as holder', 'holder.id', 'task.claimed_by')
-    .selectAll('task')
+    // What the summary shows (toTaskSummary), not the whole row: no assessment or phone number to
+    // carry and parse for every task of a queue list or every command's answer.
+    .select(SUMMARY_COLUMNS)
     .select([
       'municipality.name as municipality_name',
       'area.name as area_name',
@@ -44,6 +53,14 @@ export type TaskSummaryRow = Awaited<ReturnType<ReturnType<typeof selectTaskSumm
 
 export function findTaskSummary(db: Executor, id: string) {
   return selectTaskSummaries(db).where('task.id', '=', id).executeTakeFirst();
+}
+
+/** The summary with the patient's data and assessment: the task view. */
+export function findTaskDetailRow(db: Executor, id: string) {
+  return selectTaskSummaries(db)
+    .select(['task.address', 'task.callback_phone', 'task.assessment', 'task.recommendation', 'task.current_outcome_id'])
+    .where('task.id', '=', id)
+    .executeTakeFirst();
 }
 
 export function findTaskSummaryByErcId(db: Executor, ercTaskId: string) {
