@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type PostgresCursor, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
 import pg from 'pg';
-import { preparedName } from './prepared.ts';
+import { endsTransaction, preparedName } from './prepared.ts';
 import type { DB } from './schema.generated.ts';
 
 export type Database = DB;
@@ -69,12 +69,9 @@ async function listenOnPostgres(url: string, channel: string, events: ListenEven
   };
 }
 
-/**
- * The pg pool as Kysely sees it, except that the statements of prepared.ts go out as named prepared
- * statements: PostgreSQL parses and plans each once per connection instead of once per request.
- */
+/** The pg pool as Kysely sees it: each connection a PipelinedClient. */
 class PreparingPool implements PostgresPool {
-  private readonly clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  private readonly clients = new WeakMap<pg.PoolClient, PipelinedClient>();
   constructor(private readonly pool: pg.Pool) {}
 
   get options(): object {
@@ -86,15 +83,7 @@ class PreparingPool implements PostgresPool {
     // Kysely keeps its connection state per client object: the same client, the same wrapper.
     let wrapped = this.clients.get(client);
     if (!wrapped) {
-      function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
-      function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
-      function query<R>(text: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
-        if (typeof text !== 'string') return client.query(text as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
-        const name = preparedName(text);
-        const values = parameters as unknown[];
-        return (name ? client.query({ name, text, values }) : client.query(text, values)) as unknown as Promise<PostgresQueryResult<R>>;
-      }
-      wrapped = { query, release: (destroy) => client.release(destroy), processID: (client as { processID?: number }).processID };
+      wrapped = new PipelinedClient(client);
       this.clients.set(client, wrapped);
     }
     return wrapped;
@@ -102,6 +91,75 @@ class PreparingPool implements PostgresPool {
 
   end(): Promise<void> {
     return this.pool.end();
+  }
+}
+
+const BEGUN = { command: 'BEGIN', rowCount: null, rows: [] };
+
+/**
+ * One pooled connection, in pg's pipeline mode (a statement goes out without waiting for the answer
+ * to the one before), as Kysely uses it:
+ * - the statements of prepared.ts run as named prepared statements: PostgreSQL parses and plans
+ *   each once per connection instead of once per request;
+ * - BEGIN is answered at once and goes out just ahead of the transaction's first statement, whose
+ *   answer then waits for both (a failed BEGIN fails it): one round trip less per transaction;
+ * - right behind a statement that ends its transaction (prepared.ts, endsTransaction) goes its
+ *   COMMIT: Kysely's own COMMIT gets that answer. One round trip less, and the event counter row
+ *   is held only while PostgreSQL commits, not while the answer travels to this process and back.
+ */
+class PipelinedClient implements PostgresPoolClient {
+  private begun: Promise<unknown> | undefined;
+  private committed: Promise<unknown> | undefined;
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  get processID(): number | undefined {
+    return (this.client as { processID?: number }).processID;
+  }
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+  query<R>(text: string | PostgresCursor<R>, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    if (typeof text !== 'string') return this.client.query(text as unknown as pg.Submittable) as unknown as PostgresCursor<R>;
+    return this.send(text, (parameters ?? []) as unknown[]) as Promise<PostgresQueryResult<R>>;
+  }
+
+  private send(text: string, values: unknown[]): Promise<unknown> {
+    if (this.committed) {
+      const committed = this.committed;
+      this.committed = undefined;
+      if (text === 'commit') return committed;
+      if (text === 'rollback') {
+        // The statement itself failed, so the COMMIT behind it found the transaction aborted and
+        // rolled it back; a transaction that did commit cannot be undone, and must not be said to be.
+        return committed.then((result) => {
+          if ((result as pg.QueryResult).command === 'COMMIT') throw new Error('rollback asked after the transaction had committed');
+          return { command: 'ROLLBACK', rowCount: null, rows: [] };
+        });
+      }
+      return Promise.reject(new Error('a statement after one that ends its transaction'));
+    }
+    if (text === 'begin' && values.length === 0 && !this.begun) {
+      this.begun = this.client.query('begin');
+      // Its failure is reported with the next statement, which waits for it.
+      this.begun.catch(() => undefined);
+      return Promise.resolve(BEGUN);
+    }
+    const name = preparedName(text);
+    const result = name ? this.client.query({ name, text, values }) : this.client.query(text, values);
+    if (endsTransaction(text)) {
+      this.committed = this.client.query('commit');
+      this.committed.catch(() => undefined);
+    }
+    const begun = this.begun;
+    this.begun = undefined;
+    return begun ? Promise.all([begun, result]).then(([, answer]) => answer) : result;
+  }
+
+  release(destroy?: boolean): void {
+    this.begun = undefined;
+    this.committed = undefined;
+    this.client.release(destroy);
   }
 }
 
@@ -134,7 +192,7 @@ export async function createDb(target: DbTarget): Promise<DbHandle> {
     // reported to the pool's 'error' and dropped.
     // Bounded waits: a silently lost network answers 503 within seconds instead of hanging requests.
     const limits = { connectionTimeoutMillis: 5_000, statement_timeout: 30_000, idle_in_transaction_session_timeout: 60_000 };
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, ...limits });
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, pipeline: true, ...limits });
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     // The Socket.IO adapter keeps one client checked out for LISTEN and, when it dies, takes a new

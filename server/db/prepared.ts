@@ -54,12 +54,17 @@ const slots = new Proxy({}, {
   },
 });
 
-/** SQL text -> prepared statement name, for PreparingPool. */
-const names = new Map<string, string>();
+/** SQL text -> how PreparingPool sends it. */
+const roles = new Map<string, { name: string | undefined; commits: boolean }>();
 
 /** The name a prepared statement runs under on PostgreSQL, or undefined for any other statement. */
 export function preparedName(sqlText: string): string | undefined {
-  return names.get(sqlText);
+  return roles.get(sqlText)?.name;
+}
+
+/** Whether the statement is one that ends its transaction (see PreparedOptions.endsTransaction). */
+export function endsTransaction(sqlText: string): boolean {
+  return roles.get(sqlText)?.commits ?? false;
 }
 
 function isRaw<R>(statement: Compilable<R> | RawBuilder<R> | object): statement is RawBuilder<R> {
@@ -90,17 +95,23 @@ export interface PreparedOptions {
    * the table, and scans it).
    */
   serverPrepared?: boolean;
+  /**
+   * The last statement of every transaction it runs in: on PostgreSQL its COMMIT goes out right
+   * behind it, in the same round trip (the transaction's own COMMIT then answers with that result).
+   * Nothing may run between it and the commit.
+   */
+  endsTransaction?: boolean;
 }
 
 export function prepared<P extends object, R>(
   build: (qc: Kysely<Database>, p: Slots<P>) => Compilable<R> | RawBuilder<R>,
-  { serverPrepared = true }: PreparedOptions = {},
+  { serverPrepared = true, endsTransaction: commits = false }: PreparedOptions = {},
 ): PreparedStatement<P, R> {
   const statement = build(compiler, slots as Slots<P>);
   const compiled: CompiledQuery<R> = isRaw(statement) ? statement.compile(compiler) : statement.compile();
   const fill = compiled.parameters.map((value) => (value instanceof Slot ? (value.key as keyof P) : undefined));
   // A name from the text: every node and connection gives the same statement the same name.
-  if (serverPrepared) names.set(compiled.sql, `dtc_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}`);
+  roles.set(compiled.sql, { name: serverPrepared ? `dtc_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}` : undefined, commits });
   return {
     sql: compiled.sql,
     execute(db, params) {

@@ -43,13 +43,16 @@ const append = prepared((_qc, p: Slots<AppendParams>) => sql<{ seq: string }>`
   from counter, rows from (jsonb_to_recordset(${p.events}::jsonb)
       as (task_id uuid, type text, version int, state text, audience text, actor_name text, data jsonb))
     with ordinality as e(task_id, type, version, state, audience, actor_name, data, ord)
-  returning seq`);
+  returning seq`,
+  { endsTransaction: true },
+);
 
 /**
  * Appends events with the next numbers, in the order given, and their audit rows, in one statement:
  * the counter row moves on by their number and stays locked until the transaction ends, so numbers
- * are gapless and commit in order; call this last in a transaction to hold it briefly. Returns the
- * numbers in that order.
+ * are gapless and commit in order. It must be the last statement of its transaction: on PostgreSQL
+ * the COMMIT goes out right behind it (db/prepared.ts, endsTransaction), so the counter row is held
+ * only while PostgreSQL commits. Returns the numbers in that order.
  */
 export async function appendEvents(db: Executor, events: readonly NewTaskEvent[], audit: AuditBatch): Promise<number[]> {
   if (events.length === 0) return [];

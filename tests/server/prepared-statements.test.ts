@@ -89,3 +89,55 @@ describe.runIf(onPostgres())('named prepared statements on PostgreSQL', () => {
     expect(rows.every((r) => preparedName(r.statement) !== undefined)).toBe(true);
   });
 });
+
+// On PostgreSQL the events' statement ends its transaction: its COMMIT goes out right behind it and
+// BEGIN goes out with the first statement (create-db.ts, PipelinedClient). Still one transaction.
+describe.runIf(onPostgres())('the pipelined BEGIN and COMMIT on PostgreSQL', () => {
+  let handle: DbHandle & { url: string | null };
+  beforeAll(async () => {
+    handle = await createTestDb();
+  });
+  afterAll(() => handle.close());
+
+  const intake = (ercTaskId: string) => ({
+    ercTaskId, intakeHash: 'h', source: 'erc', urgency: 'D', taskCode: '745', taskLabel: null, receivedAt: new Date(),
+    municipality: 'Oulu', address: null, callbackPhone: '+358401234567', callbackPhoneHash: 'pipelined', patientAge: 80, patientSex: 'female', summary: 'Pipelined',
+  });
+  const seq = async () => Number((await handle.db.selectFrom('event_counter').select('seq').executeTakeFirstOrThrow()).seq);
+
+  it('a failing events statement rolls back everything before it in the transaction, and the counter stays', async () => {
+    const before = await seq();
+    await expect(
+      handle.db.transaction().execute(async (trx) => {
+        await insertIntakeTask(trx, intake('pipelined-fails'));
+        // No such task: the event row's foreign key fails the statement, and the COMMIT behind it rolls back.
+        await appendEvents(trx, [{ taskId: '00000000-0000-4000-8000-000000000000', type: 'task.received', version: 1, state: 'queued', audience: 'all', actorName: 'system' }],
+          auditBatch(SYSTEM, NO_REQUEST, [{ action: 'task.intake' }]));
+      }),
+    ).rejects.toThrow(/foreign key/);
+    expect(await handle.db.selectFrom('task').select('id').where('erc_task_id', '=', 'pipelined-fails').executeTakeFirst()).toBeUndefined();
+    expect(await seq()).toBe(before);
+    // The connection is fit for the next transaction.
+    await handle.db.transaction().execute(async (trx) => {
+      const task = await insertIntakeTask(trx, intake('pipelined-works'));
+      await appendEvents(trx, [{ taskId: task!.id, type: 'task.received', version: 1, state: 'queued', audience: 'all', actorName: 'system' }], auditBatch(SYSTEM, NO_REQUEST, [{ action: 'task.intake' }]));
+    });
+    expect(await seq()).toBe(before + 1);
+    expect(await handle.db.selectFrom('task').select('id').where('erc_task_id', '=', 'pipelined-works').executeTakeFirst()).toBeDefined();
+  });
+
+  it('nothing may run after the statement that ends its transaction', async () => {
+    await expect(
+      handle.db.transaction().execute(async (trx) => {
+        const task = await insertIntakeTask(trx, intake('pipelined-late'));
+        await appendEvents(trx, [{ taskId: task!.id, type: 'task.received', version: 1, state: 'queued', audience: 'all', actorName: 'system' }], auditBatch(SYSTEM, NO_REQUEST, [{ action: 'task.intake' }]));
+        await sql`select 1`.execute(trx);
+      }),
+    ).rejects.toThrow(/after one that ends its transaction|after the transaction had committed/);
+  });
+
+  it('a transaction whose first statement fails is rolled back as before', async () => {
+    await expect(handle.db.transaction().execute(async (trx) => sql`select 1 / 0`.execute(trx))).rejects.toThrow(/division by zero/);
+    expect((await sql<{ n: number }>`select 1 as n`.execute(handle.db)).rows[0]!.n).toBe(1);
+  });
+});
