@@ -17,8 +17,9 @@ export function safeError(err: unknown): Record<string, unknown> {
 
 /**
  * A logger to stdout, or to `destination` (tests read what was logged). Stdout is written in
- * batches of about 4 kB, and at least every second: a write per request line cost the busiest path
- * more CPU than its validation. pino writes out what is left when the process exits.
+ * batches of about 4 kB, at least every second and at once after an error line: a write per request
+ * line cost the busiest path more CPU than its validation. pino writes out what is left when the
+ * process exits; a SIGKILL loses at most the last second of info lines.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
@@ -28,8 +29,20 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'body', 'password', '*.password', 'callbackPhone', '*.callbackPhone'], remove: true },
     serializers: { err: safeError },
   };
-  if (destination) return pino(options, destination);
-  const logger = pino(options, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  if (destination || level === 'silent') return pino(options, destination);
+  const logger = pino(
+    {
+      ...options,
+      // An error line goes out at once: the process may be killed before the next batch.
+      hooks: {
+        logMethod(args, method, methodLevel) {
+          method.apply(this, args);
+          if (methodLevel >= 50) this.flush();
+        },
+      },
+    },
+    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+  );
   setInterval(() => logger.flush(), 1000).unref();
   return logger;
 }

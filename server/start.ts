@@ -21,6 +21,8 @@ export async function startConsole(config: Config): Promise<{ server: RunningSer
   if (firstAdmin.created) {
     logger.info('created the first admin user "admin"');
     if (firstAdmin.password) {
+      // The log lines before it come first.
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
       // Printed once, on purpose, outside the structured log: the operator needs to see it.
       process.stdout.write(
         `\n  ================================================================\n` +

@@ -19,7 +19,7 @@ const liveSession = prepared((db, p: Slots<{ id: string; idleMinutes: number }>)
 );
 
 export async function findLiveSession(db: Executor, id: string, idleMinutes: number) {
-  return (await liveSession.execute(db, { id, idleMinutes })).rows[0];
+  return liveSession.first(db, { id, idleMinutes });
 }
 
 /** Marks the session as used; skipped while it was marked in the last minute, to spare writes. */

@@ -33,8 +33,7 @@ export async function findHeldItem(db: Executor, userId: string, except: { taskI
  * statement of its own, so it sees what a session end that held the lock committed.
  */
 export async function claimantCheck(db: Executor, userId: string, sessionId: string, except: { taskId?: string; followUpId?: string }) {
-  const result = await claimantCheckStatement.execute(db, { userId, sessionId, taskId: except.taskId ?? null, followUpId: except.followUpId ?? null });
-  const row = result.rows[0];
+  const row = await claimantCheckStatement.first(db, { userId, sessionId, taskId: except.taskId ?? null, followUpId: except.followUpId ?? null });
   return {
     sessionLive: row?.session_live ?? false,
     held: row?.kind && row.id && row.erc_task_id ? { kind: row.kind, id: row.id, erc_task_id: row.erc_task_id } : undefined,

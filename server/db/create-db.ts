@@ -94,22 +94,31 @@ class PreparingPool implements PostgresPool {
   }
 }
 
-const BEGUN = { command: 'BEGIN', rowCount: null, rows: [] };
+/** PostgreSQL refuses a prepared statement whose result columns changed since it was prepared. */
+const isStalePreparedStatement = (err: unknown) =>
+  err instanceof Error && (err as { code?: string }).code === '0A000' && err.message.includes('cached plan must not change result type');
+
+/** Values pg sends as they are: nothing to convert on this side, so nothing that can fail here. */
+const plainValue = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
 /**
- * One pooled connection, in pg's pipeline mode (a statement goes out without waiting for the answer
- * to the one before), as Kysely uses it:
+ * One pooled connection, in pg's pipeline mode (a statement is written at once, without waiting for
+ * the answer to the one before), as Kysely uses it:
  * - the statements of prepared.ts run as named prepared statements: PostgreSQL parses and plans
  *   each once per connection instead of once per request;
- * - BEGIN is answered at once and goes out just ahead of the transaction's first statement, whose
- *   answer then waits for both (a failed BEGIN fails it): one round trip less per transaction;
+ * - BEGIN is written at once and answered at once; the transaction's first statement then waits
+ *   for both answers (a failed BEGIN fails it): one round trip less per transaction;
  * - right behind a statement that ends its transaction (prepared.ts, endsTransaction) goes its
- *   COMMIT: Kysely's own COMMIT gets that answer. One round trip less, and the event counter row
- *   is held only while PostgreSQL commits, not while the answer travels to this process and back.
+ *   COMMIT, and Kysely's own COMMIT gets that answer: one round trip less, and the event counter
+ *   row is held only while PostgreSQL commits, not while the answer travels here and back. The
+ *   statement must fail, if at all, on the server (so its values must need no conversion here):
+ *   then the COMMIT behind it finds the transaction aborted and rolls it back.
  */
 class PipelinedClient implements PostgresPoolClient {
   private begun: Promise<unknown> | undefined;
-  private committed: Promise<unknown> | undefined;
+  private committed: Promise<pg.QueryResult> | undefined;
+  // A statement prepared before a schema change fails on this connection from then on: drop it.
+  private stale = false;
 
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -125,29 +134,17 @@ class PipelinedClient implements PostgresPoolClient {
   }
 
   private send(text: string, values: unknown[]): Promise<unknown> {
-    if (this.committed) {
-      const committed = this.committed;
-      this.committed = undefined;
-      if (text === 'commit') return committed;
-      if (text === 'rollback') {
-        // The statement itself failed, so the COMMIT behind it found the transaction aborted and
-        // rolled it back; a transaction that did commit cannot be undone, and must not be said to be.
-        return committed.then((result) => {
-          if ((result as pg.QueryResult).command === 'COMMIT') throw new Error('rollback asked after the transaction had committed');
-          return { command: 'ROLLBACK', rowCount: null, rows: [] };
-        });
-      }
-      return Promise.reject(new Error('a statement after one that ends its transaction'));
-    }
+    if (this.committed) return this.afterCommit(text);
     if (text === 'begin' && values.length === 0 && !this.begun) {
       this.begun = this.client.query('begin');
       // Its failure is reported with the next statement, which waits for it.
       this.begun.catch(() => undefined);
-      return Promise.resolve(BEGUN);
+      return Promise.resolve({ command: 'BEGIN', rowCount: null, rows: [] });
     }
     const name = preparedName(text);
     const result = name ? this.client.query({ name, text, values }) : this.client.query(text, values);
-    if (endsTransaction(text)) {
+    if (name) result.catch((err: unknown) => void (this.stale ||= isStalePreparedStatement(err)));
+    if (endsTransaction(text) && values.every(plainValue)) {
       this.committed = this.client.query('commit');
       this.committed.catch(() => undefined);
     }
@@ -156,10 +153,24 @@ class PipelinedClient implements PostgresPoolClient {
     return begun ? Promise.all([begun, result]).then(([, answer]) => answer) : result;
   }
 
+  /** Kysely's COMMIT or ROLLBACK after the COMMIT went out: answered from it. */
+  private async afterCommit(text: string): Promise<unknown> {
+    const result = await this.committed!;
+    const committed = result.command === 'COMMIT';
+    if (text === 'commit' || (text === 'rollback' && !committed)) {
+      this.committed = undefined;
+      return text === 'commit' ? result : { command: 'ROLLBACK', rowCount: null, rows: [] };
+    }
+    // A caller broke the rule (another statement, or a rollback of a committed transaction): say
+    // plainly that the transaction committed rather than let anyone believe it did not.
+    throw new Error(`"${text.slice(0, 40)}" after the statement that ended its transaction, which ${committed ? 'committed' : 'rolled back'}`);
+  }
+
   release(destroy?: boolean): void {
     this.begun = undefined;
     this.committed = undefined;
-    this.client.release(destroy);
+    this.client.release(destroy || this.stale);
+    this.stale = false;
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  createQueryId,
   DummyDriver,
   isOperationNodeSource,
   Kysely,
@@ -86,6 +87,8 @@ export function constantExpressionSql(value: unknown): string | undefined {
 export interface PreparedStatement<P, R> {
   readonly sql: string;
   execute(db: Executor, params: P): Promise<QueryResult<R>>;
+  /** The first row, or undefined. */
+  first(db: Executor, params: P): Promise<R | undefined>;
 }
 
 export interface PreparedOptions {
@@ -112,11 +115,13 @@ export function prepared<P extends object, R>(
   const fill = compiled.parameters.map((value) => (value instanceof Slot ? (value.key as keyof P) : undefined));
   // A name from the text: every node and connection gives the same statement the same name.
   roles.set(compiled.sql, { name: serverPrepared ? `dtc_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}` : undefined, commits });
+  const execute = (db: Executor, params: P) => {
+    const parameters = fill.map((key, i) => (key === undefined ? compiled.parameters[i] : params[key]));
+    return db.executeQuery<R>({ ...compiled, parameters, queryId: createQueryId() });
+  };
   return {
     sql: compiled.sql,
-    execute(db, params) {
-      const parameters = fill.map((key, i) => (key === undefined ? compiled.parameters[i] : params[key]));
-      return db.executeQuery<R>({ ...compiled, parameters });
-    },
+    execute,
+    first: async (db, params) => (await execute(db, params)).rows[0],
   };
 }

@@ -50,9 +50,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   }
   if (isDatabaseUnavailable(err)) {
     req.log.warn({ code: (err as { code?: string }).code }, 'database unavailable');
-    send(res, 503, { code: 'DATABASE_UNAVAILABLE', message: 'The database cannot be reached; nothing was changed. Try again shortly.' });
+    send(res, 503, { code: 'DATABASE_UNAVAILABLE', message: 'The database cannot be reached. A change may not have been saved: try again shortly with the same Idempotency-Key, or reload and check.' });
     return;
   }
   req.log.error({ err }, 'unhandled error');
-  send(res, 500, { code: 'INTERNAL', message: 'Something went wrong on the server; nothing was changed.' });
+  send(res, 500, { code: 'INTERNAL', message: 'Something went wrong on the server. A change may not have been saved: reload and check before trying again.' });
 };

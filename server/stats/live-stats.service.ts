@@ -109,7 +109,10 @@ export function createLiveStats(db: Db, config: Config, output: LiveStatsOutput,
         pending = undefined;
         if (catchUpDue) {
           catchUpDue = false;
-          await catchUp();
+          await catchUp().catch((err: unknown) => {
+            catchUpDue = true;
+            throw err;
+          });
         }
         await emitNow();
       }).catch(warn('stats emit failed'));

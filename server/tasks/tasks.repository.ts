@@ -18,10 +18,7 @@ function queueOrder(config: LifecycleConfig) {
   return sql`(task.escalated_at is null and task.decision_required_at is null), ${queueTimeSql(config)}`;
 }
 
-/**
- * Task rows joined with the names the queue shows. `db` may bring a `task` of its own: a
- * data-modifying CTE of that name (see summariesOfChanged), whose rows then get the names.
- */
+// What a summary shows (toTaskSummary), and the intake's content hash (a resend is compared on it).
 const SUMMARY_COLUMNS = [
   'task.id', 'task.erc_task_id', 'task.state', 'task.version', 'task.source', 'task.received_at', 'task.urgency', 'task.task_code', 'task.task_label',
   'task.task_code_known', 'task.area_id', 'task.patient_age', 'task.patient_sex', 'task.summary', 'task.claimed_by', 'task.claimed_at', 'task.heartbeat_at',
@@ -29,6 +26,10 @@ const SUMMARY_COLUMNS = [
   'task.breach_level', 'task.outcome_type', 'task.closed_at', 'task.referral_state', 'task.decision_required_at', 'task.decision_reason', 'task.intake_hash',
 ] as const;
 
+/**
+ * Task rows joined with the names the queue shows. `db` may bring a `task` of its own: a
+ * data-modifying CTE of that name (see summariesOfChanged), whose rows then get the names.
+ */
 export function selectTaskSummaries(db: QueryCreator<Database>) {
   return db
     .selectFrom('task')
@@ -36,8 +37,8 @@ export function selectTaskSummaries(db: QueryCreator<Database>) {
     .innerJoin('area', 'area.id', 'task.area_id')
     .leftJoin('task_code', 'task_code.code', 'task.task_code')
     .leftJoin('app_user as holder', 'holder.id', 'task.claimed_by')
-    // What the summary shows (toTaskSummary), not the whole row: no assessment or phone number to
-    // carry and parse for every task of a queue list or every command's answer.
+    // Not the whole row: no assessment or phone number to carry and parse for every task of a
+    // queue list or every command's answer.
     .select(SUMMARY_COLUMNS)
     .select([
       'municipality.name as municipality_name',
@@ -144,7 +145,7 @@ const intakeInsert = prepared((db, t: Slots<IntakeValues>) =>
  * with the new task's summary, or undefined when nothing was inserted (a resend, or no such municipality).
  */
 export async function insertIntakeTask(db: Executor, t: IntakeValues) {
-  return (await intakeInsert.execute(db, t)).rows[0];
+  return intakeInsert.first(db, t);
 }
 
 export function listTaskSummaries(
@@ -178,10 +179,12 @@ export function findTaskByErcId(db: Executor, ercTaskId: string) {
   return db.selectFrom('task').selectAll().where('erc_task_id', '=', ercTaskId).executeTakeFirst();
 }
 
-const lockTaskRow = prepared((db, p: Slots<{ id: string }>) => db.selectFrom('task').selectAll().where('id', '=', p.id).forUpdate());
+// Not prepared on the server: its `select *` would change its result type when a migration adds a
+// column, which PostgreSQL refuses for a prepared statement on every node still running.
+const lockTaskRow = prepared((db, p: Slots<{ id: string }>) => db.selectFrom('task').selectAll().where('id', '=', p.id).forUpdate(), { serverPrepared: false });
 
 export async function lockTask(db: Executor, id: string) {
-  return (await lockTaskRow.execute(db, { id })).rows[0];
+  return lockTaskRow.first(db, { id });
 }
 
 export type TaskRow = NonNullable<Awaited<ReturnType<typeof lockTask>>>;
@@ -210,7 +213,7 @@ const claim = prepared((db, p: Slots<{ id: string; userId: string }>) =>
 );
 
 export async function claimTask(db: Executor, id: string, userId: string) {
-  return (await claim.execute(db, { id, userId })).rows[0];
+  return claim.first(db, { id, userId });
 }
 
 /** Claims the top of the queue; SKIP LOCKED gives concurrent callers different tasks. */
@@ -243,7 +246,7 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
 const lockClaimantRow = prepared((db, p: Slots<{ userId: string }>) => db.selectFrom('app_user').select('id').where('id', '=', p.userId).forNoKeyUpdate());
 
 export async function lockClaimant(db: Executor, userId: string) {
-  return (await lockClaimantRow.execute(db, { userId })).rows[0];
+  return lockClaimantRow.first(db, { userId });
 }
 
 /**
@@ -283,10 +286,6 @@ export async function returnTasksOfGoneHolders(db: Executor, userIds: readonly s
   return rows.flatMap(({ gone_holder, ...task }) => (gone_holder ? [{ task, from: gone_holder }] : []));
 }
 
-/**
- * Applies a change and moves the version on; call with the row locked or the condition in `where`.
- * Answers with the task's summary after the change, so a command need not read it again.
- */
 type TaskChanges = UpdateObject<Database, 'task'>;
 
 /**
@@ -319,9 +318,14 @@ function taskUpdate(changes: TaskChanges) {
   return { statement, values: Object.fromEntries(columns.filter((c) => !expressions.has(c)).map((c) => [c, changes[c]])) };
 }
 
+/**
+ * Applies a change and moves the version on; call with the row locked. Answers with the task's
+ * summary after the change, so a command need not read it again. Values are plain values or
+ * sql`...` without bound values of its own (such as now()); anything else throws (taskUpdate).
+ */
 export async function updateTask(db: Executor, id: string, changes: TaskChanges): Promise<TaskSummaryRow> {
   const { statement, values } = taskUpdate(changes);
-  const row = (await statement.execute(db, { ...values, __id: id })).rows[0];
+  const row = await statement.first(db, { ...values, __id: id });
   // Every caller holds the task's row lock: a missing row is a bug, not a request's error.
   if (!row) throw new Error(`task ${id} vanished while locked`);
   return row;

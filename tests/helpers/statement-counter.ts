@@ -54,8 +54,9 @@ export interface StatementWatch {
 /**
  * Counts what this process's pg clients send to PostgreSQL (PostgreSQL only: PGlite has no pg
  * client), by wrapping `pg.Client#query`, which every pool connection (requests, LISTEN, the
- * Socket.IO adapter) goes through. Each statement is one round trip: Kysely and the pool send one
- * query per call, BEGIN and COMMIT included.
+ * Socket.IO adapter) goes through. Kysely and the pool send one query per call, BEGIN and COMMIT
+ * included; on PostgreSQL BEGIN and the COMMIT behind the events statement share the round trip of
+ * their neighbour (create-db.ts, PipelinedClient), so a count is an upper bound on round trips.
  */
 export function watchStatements(): StatementWatch {
   const proto = pg.Client.prototype;
