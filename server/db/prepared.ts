@@ -19,7 +19,7 @@ import type { Executor } from '../audit/audit.repository.ts';
  * Statements of the hot commands (intake, claim, call attempt, outcome, the live board's catch-up),
  * built and compiled once instead of on every request: building a large Kysely query tree and
  * compiling it cost more CPU per intake than the rest of the request's own code. On PostgreSQL they
- * also run as named prepared statements (see PreparingPool in create-db.ts), so the server parses
+ * also run as named prepared statements (see PipelinedClient in create-db.ts), so the server parses
  * and plans each once per connection.
  *
  * A statement is written with the query builder as usual, with `p.name` where a value goes; `p.name`
@@ -55,7 +55,7 @@ const slots = new Proxy({}, {
   },
 });
 
-/** SQL text -> how PreparingPool sends it. */
+/** SQL text -> how PipelinedClient sends it. */
 const roles = new Map<string, { name: string | undefined; commits: boolean }>();
 
 /** The name a prepared statement runs under on PostgreSQL, or undefined for any other statement. */

@@ -95,10 +95,9 @@ describe('closing the loop in Chromium', () => {
     await expectTextContaining(page.getByTestId('task-view').locator('.task-head-meta'), 'LOOP-C2');
   });
 
-  it('a redirect to home care shows "waiting for acceptance" until accepted by phone', async () => {
-    await ercTask('LOOP-R1', { callbackPhone: '0405550202', address: 'Ratatie 9' });
-    const page = await consolePage();
-    await page.locator('[data-testid="queue-item"][data-erc-task-id="LOOP-R1"]').getByRole('button', { name: /^Ota tehtävä/ }).click();
+  /** Takes the task, records an answered call and a redirect to the area's (EXAMPLE) home care, and opens the waiting referral. */
+  async function redirectToHomeCare(page: Page, ercTaskId: string) {
+    await page.locator(`[data-testid="queue-item"][data-erc-task-id="${ercTaskId}"]`).getByRole('button', { name: /^Ota tehtävä/ }).click();
     const view = page.getByTestId('task-view');
     await view.getByTestId('call-answered').click();
     await expectTextContaining(view.getByTestId('call-attempts'), 'Vastasi');
@@ -119,10 +118,17 @@ describe('closing the loop in Chromium', () => {
     await expectTextContaining(view.getByTestId('read-only').locator('p'), 'Tehtävä on suljettu');
 
     const waiting = page.getByTestId('waiting-referrals');
-    await expectTextContaining(waiting, 'LOOP-R1');
-    await waiting.getByRole('button', { name: /LOOP-R1/ }).click();
+    await expectTextContaining(waiting, ercTaskId);
+    await waiting.getByRole('button', { name: new RegExp(ercTaskId) }).click();
     const referral = page.getByTestId('task-view').getByTestId('referral');
     await expectTextContaining(referral.getByTestId('referral-state'), 'odottaa vastaanottajan hyväksyntää');
+    return referral;
+  }
+
+  it('a redirect to home care shows "waiting for acceptance" until accepted by phone', async () => {
+    await ercTask('LOOP-R1', { callbackPhone: '0405550202', address: 'Ratatie 9' });
+    const page = await consolePage();
+    const referral = await redirectToHomeCare(page, 'LOOP-R1');
     await page.screenshot({ path: path.join(OUT_DIR, 'loop-referral-waiting.png'), fullPage: true });
     await referral.getByLabel('Hyväksyjä (nimi)', { exact: true }).fill('Sairaanhoitaja Laine');
     await referral.getByTestId('accepted-by-phone').click();
@@ -133,5 +139,21 @@ describe('closing the loop in Chromium', () => {
     await page.getByTestId('task-view').getByTestId('referral-complete').click();
     await expect.poll(() => page.getByTestId('task-view').getByTestId('referral').getAttribute('data-state'), { timeout: WAIT_MS }).toBe('completed');
     await expectTextContaining(page.getByTestId('task-view').getByTestId('history'), 'Lähete toteutui');
+  });
+
+  it('a waiting referral cancelled with a reason: the task comes back to the queue for a new decision', async () => {
+    await ercTask('LOOP-R2', { callbackPhone: '0405550203', address: 'Ratatie 11' });
+    const page = await consolePage();
+    const referral = await redirectToHomeCare(page, 'LOOP-R2');
+    await referral.getByTestId('referral-cancel').click();
+    // No reason, no cancellation: the form says what is missing.
+    await referral.getByTestId('referral-cancel-confirm').click();
+    await referral.getByRole('alert').waitFor({ timeout: WAIT_MS });
+    expect(await referral.getAttribute('data-state')).toBe('requested');
+    await referral.getByLabel('Miksi lähete perutaan?', { exact: true }).fill('Kotihoidolla ei tilaa tänään');
+    await referral.getByTestId('referral-cancel-confirm').click();
+    await expectTextContaining(page.getByTestId('task-view').getByTestId('referral-state'), 'peruttu: Kotihoidolla ei tilaa tänään');
+    await expect.poll(() => page.getByTestId('waiting-referrals').count(), { timeout: WAIT_MS }).toBe(0);
+    await page.locator('[data-testid="queue-item"][data-erc-task-id="LOOP-R2"]').waitFor({ timeout: WAIT_MS });
   });
 });

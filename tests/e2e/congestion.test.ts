@@ -7,7 +7,7 @@ import type { TaskSummary } from '../../server/contracts/tasks.ts';
 import { apiLogin, assertClientBuilt, expectTextContaining, freePort, launchChromium, OUT_DIR, startServer, WAIT_MS, type TestServer } from './helpers.ts';
 
 // Issue 11 in a real Chromium: congestion mode switched on by a shift leader is shown on every
-// screen, a C-task comes in with its deadline, and the field commander's unit closes a task a nurse
+// screen, a C-task comes in with its deadline, switching it off takes the banner away, and the field commander's unit closes a task a nurse
 // holds while she watches.
 
 const ADMIN_PASSWORD = 'e2e-Admin-Passw0rd-congestion';
@@ -109,6 +109,22 @@ describe('congestion mode and the field commander in Chromium', () => {
     await expectTextContaining(item.getByTestId('badge-class-c'), 'C-class');
     await expectTextContaining(item.getByTestId('badge-class-c'), due);
     await nurse.screenshot({ path: path.join(OUT_DIR, 'congestion-nurse.png') });
+  });
+
+  it('the shift leader switches congestion mode off: the banner leaves every screen and C-tasks are refused again', async () => {
+    const nurse = await signedIn(NURSE, 'Nurse console');
+    const leader = await signedIn(LEADER, 'Live load', '/live');
+    // Left on by the first test: both screens show it before the switch.
+    for (const page of [nurse, leader]) await expectTextContaining(page.getByTestId('congestion-banner'), 'Congestion mode is on');
+    await expectTextContaining(leader.getByTestId('congestion-switch'), 'Switch congestion mode off');
+    await leader.getByTestId('congestion-switch').click();
+    await leader.getByTestId('congestion-dialog').getByLabel('Reason (optional)').fill('Units free again');
+    await leader.getByTestId('congestion-confirm').click();
+    for (const page of [leader, nurse]) await page.getByTestId('congestion-banner').waitFor({ state: 'detached', timeout: WAIT_MS });
+    await expectTextContaining(leader.getByTestId('congestion-switch'), 'Switch congestion mode on');
+    expect((await ercTask('CG-C2', 'C')).status).toBe(422);
+    // The C-task taken while the mode was on stays in the queue.
+    await nurse.locator('[data-testid="queue-item"][data-erc-task-id="CG-C1"]').waitFor({ timeout: WAIT_MS });
   });
 
   it('the ERC says the field commander attached a unit: the task the nurse holds closes and she is told plainly', async () => {
