@@ -202,16 +202,16 @@ function claimChanges(userId: string) {
   };
 }
 
-/**
- * Claims a waiting task for a user: succeeds for exactly one caller, whatever the concurrency;
- * undefined means the task was not waiting.
- */
 const claim = prepared((db, p: Slots<{ id: string; userId: string }>) =>
   summariesOfChanged(db, (qc) =>
     qc.updateTable('task').set(claimChanges(p.userId)).where('id', '=', p.id).where('state', 'in', ['queued', 'callback_pending']).returningAll(),
   ),
 );
 
+/**
+ * Claims a waiting task for a user: succeeds for exactly one caller, whatever the concurrency;
+ * undefined means the task was not waiting.
+ */
 export async function claimTask(db: Executor, id: string, userId: string) {
   return claim.first(db, { id, userId });
 }
@@ -238,13 +238,13 @@ export function claimNextTask(db: Executor, userId: string, areaId: string | und
   ).executeTakeFirst();
 }
 
+const lockClaimantRow = prepared((db, p: Slots<{ userId: string }>) => db.selectFrom('app_user').select('id').where('id', '=', p.userId).forNoKeyUpdate());
+
 /**
  * Locks the user's row for the rest of the transaction (FOR NO KEY UPDATE: rows referring to the user
  * may still be written), so one user's claims take turns and "holds at most one task" is checked on
  * settled state.
  */
-const lockClaimantRow = prepared((db, p: Slots<{ userId: string }>) => db.selectFrom('app_user').select('id').where('id', '=', p.userId).forNoKeyUpdate());
-
 export async function lockClaimant(db: Executor, userId: string) {
   return lockClaimantRow.first(db, { userId });
 }
